@@ -1,0 +1,239 @@
+//! Errors of a catalogue request, each phrased for the person who has to act on it.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::auth::AuthError;
+use crate::catalogue::DecodeError;
+
+/// The `error_code` / `error_msg` pair of an error answer, in any of the shapes the gateway
+/// uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Why fetching the catalogue failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The profile's credentials could not be read (missing env var, failing command).
+    #[error("cannot read the credentials: {0}")]
+    Credentials(#[from] AuthError),
+    /// No answer within the configured time.
+    #[error("request to {endpoint} timed out after {} s; check the network or raise `timeout` in the profile", after.as_secs())]
+    Timeout { endpoint: String, after: Duration },
+    /// The connection could not be made or broke.
+    #[error("cannot reach {endpoint}: {reason}")]
+    Connect { endpoint: String, reason: String },
+    /// The service answered with a redirect, which is never followed with credentials attached.
+    #[error("{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `endpoint` to the right URL")]
+    Redirect { endpoint: String, status: u16, location: String },
+    /// The service answered with an error status.
+    #[error("{}", describe_status(*.status, .service, .body_text.as_deref(), .request_id.as_deref()))]
+    Status {
+        status: StatusCode,
+        service: ServiceError,
+        body_text: Option<String>,
+        request_id: Option<String>,
+    },
+    /// The answer was larger than the limit.
+    #[error("the answer from {endpoint} is larger than {} MiB and was not read", limit / (1024 * 1024))]
+    TooLarge { endpoint: String, limit: usize },
+    /// The answer was not a catalogue.
+    #[error("cannot read the catalogue from {endpoint}: {source}{}", request_id_suffix(.request_id.as_deref()))]
+    Decode {
+        endpoint: String,
+        #[source]
+        source: DecodeError,
+        request_id: Option<String>,
+    },
+    /// Another transport failure, with the chain of causes.
+    #[error("request to {endpoint} failed: {reason}")]
+    Other { endpoint: String, reason: String },
+}
+
+impl FetchError {
+    /// Whether the problem is in the user's setup (exit code 2) rather than the request.
+    #[must_use]
+    pub fn is_configuration(&self) -> bool {
+        matches!(self, Self::Credentials(_))
+    }
+
+    /// The HTTP status, when the service answered with an error status.
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The `X-Request-Id` of the failed request, when the service sent one.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Status { request_id, .. } | Self::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// What an error status means for the person using stage-images.
+#[must_use]
+pub fn status_meaning(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "the service rejected the request as invalid",
+        401 => "the credentials were rejected (wrong or expired token); check the profile's credentials",
+        403 => "access denied: the credentials lack permission for ServiceStage in this project",
+        404 => "the project id may be wrong, or ServiceStage is not offered in this region",
+        429 => "the service is throttling requests; wait a moment and retry",
+        500 => "the service failed with an internal error; retry later",
+        502 => "the gateway got no valid answer from ServiceStage; retry later",
+        503 => "ServiceStage is unavailable right now; retry later",
+        504 => "the gateway timed out waiting for ServiceStage; retry later",
+        _ if status.is_client_error() => "the service rejected the request",
+        _ => "the service failed",
+    }
+}
+
+fn describe_status(
+    status: StatusCode,
+    service: &ServiceError,
+    body_text: Option<&str>,
+    request_id: Option<&str>,
+) -> String {
+    let mut text = format!(
+        "HTTP {} {}: {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("error"),
+        status_meaning(status)
+    );
+    match (&service.code, &service.message) {
+        (Some(code), Some(message)) => text.push_str(&format!(" [{code}: {message}]")),
+        (Some(code), None) => text.push_str(&format!(" [{code}]")),
+        (None, Some(message)) => text.push_str(&format!(" [{message}]")),
+        (None, None) => {
+            if let Some(body) = body_text {
+                text.push_str(&format!(" [{body}]"));
+            }
+        }
+    }
+    text.push_str(&request_id_suffix(request_id));
+    text
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id.map(|id| format!(" (request id {id})")).unwrap_or_default()
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, "{code}: {message}"),
+            (Some(text), None) | (None, Some(text)) => f.write_str(text),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// Reads `error_code`/`error_msg` (or `errorCode`/`errorMsg`, `code`/`message`) from an error
+/// body, at the top level or nested one level down.
+#[must_use]
+pub fn parse_service_error(body: &[u8]) -> Option<ServiceError> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    if let Some(found) = service_error_in(object) {
+        return Some(found);
+    }
+    object.values().filter_map(serde_json::Value::as_object).find_map(service_error_in)
+}
+
+fn service_error_in(object: &serde_json::Map<String, serde_json::Value>) -> Option<ServiceError> {
+    const PAIRS: [(&str, &str); 3] = [("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message")];
+    PAIRS.iter().find_map(|(code_key, message_key)| {
+        let code = object.get(*code_key).and_then(scalar_text);
+        let message = object.get(*message_key).and_then(scalar_text);
+        (code.is_some() || message.is_some()).then_some(ServiceError { code, message })
+    })
+}
+
+fn scalar_text(value: &serde_json::Value) -> Option<String> {
+    let text = match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    Some(sanitize(&text, 300))
+}
+
+/// Makes text from a server safe to show: control characters removed, length capped.
+#[must_use]
+pub fn sanitize(text: &str, max_chars: usize) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if cleaned.chars().count() > max_chars {
+        let mut cut: String = cleaned.chars().take(max_chars).collect();
+        cut.push('…');
+        cut
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_error_body_is_read() {
+        let found = parse_service_error(br#"{"error_code":"SVCSTG.00100404","error_msg":"Project not found"}"#);
+        assert_eq!(
+            found,
+            Some(ServiceError { code: Some("SVCSTG.00100404".into()), message: Some("Project not found".into()) })
+        );
+    }
+
+    #[test]
+    fn camel_case_and_nested_bodies_are_read() {
+        let camel = parse_service_error(br#"{"errorCode":"APIGW.0301","errorMsg":"Incorrect IAM authentication information"}"#)
+            .expect("camel");
+        assert_eq!(camel.code.as_deref(), Some("APIGW.0301"));
+        let nested = parse_service_error(br#"{"error":{"code":"APIGW.0308","message":"throttled"}}"#).expect("nested");
+        assert_eq!(nested.to_string(), "APIGW.0308: throttled");
+    }
+
+    #[test]
+    fn non_json_body_has_no_service_error() {
+        assert_eq!(parse_service_error(b"<html>Bad Gateway</html>"), None);
+        assert_eq!(parse_service_error(br#"{"other":1}"#), None);
+    }
+
+    #[test]
+    fn status_error_reads_as_one_line() {
+        let error = FetchError::Status {
+            status: StatusCode::NOT_FOUND,
+            service: ServiceError { code: Some("SVCSTG.00100404".into()), message: Some("Project not found".into()) },
+            body_text: None,
+            request_id: Some("req-42".into()),
+        };
+        assert_eq!(
+            error.to_string(),
+            "HTTP 404 Not Found: the project id may be wrong, or ServiceStage is not offered in this region \
+             [SVCSTG.00100404: Project not found] (request id req-42)"
+        );
+    }
+
+    #[test]
+    fn sanitize_strips_control_characters_and_caps_length() {
+        assert_eq!(sanitize("a\u{1b}[31mb\n c", 100), "a [31mb c");
+        assert_eq!(sanitize("abcdef", 3), "abc…");
+    }
+}

@@ -1,0 +1,517 @@
+//! Decoding the service's JSON answer into a [`Catalogue`], keeping every valid part.
+//!
+//! The documented answer is an object mapping language names to arrays of version strings.
+//! Real answers may deviate: a value that is not an array, versions that are numbers or null,
+//! nested arrays, duplicates, empty names, names with control characters, absurdly long strings.
+//! Each deviation skips only the offending item and is recorded once as a [`Problem`]; only an
+//! answer that is not a JSON object at all is a [`DecodeError`].
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{Catalogue, Language};
+
+/// Longest language name or version string accepted, in bytes.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// Most problems kept in detail; further ones are only counted.
+const MAX_PROBLEMS_KEPT: usize = 50;
+
+/// A catalogue decoded from an answer, with what had to be skipped.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    pub catalogue: Catalogue,
+    pub problems: Problems,
+}
+
+/// The parts of an answer that were skipped, described for the user.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Problems {
+    kept: Vec<Problem>,
+    total: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: Problem) {
+        self.total += 1;
+        if self.kept.len() < MAX_PROBLEMS_KEPT {
+            self.kept.push(problem);
+        }
+    }
+
+    /// The first problems found, at most 50.
+    #[must_use]
+    pub fn kept(&self) -> &[Problem] {
+        &self.kept
+    }
+
+    /// How many problems were found in all.
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Whether the whole answer was valid.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// One line for a status bar: the first problem and how many more there are.
+    #[must_use]
+    pub fn summary(&self) -> Option<String> {
+        let first = self.kept.first()?;
+        Some(match self.total {
+            1 => format!("skipped invalid data: {first}"),
+            total => format!("skipped invalid data: {first} (and {} more)", total - 1),
+        })
+    }
+}
+
+/// One skipped part of an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A language's value was not an array.
+    NotAnArray { language: String, found: String },
+    /// An item of a version array was not a string.
+    NotAString { language: String, index: usize, found: String },
+    /// A language name or version was empty, too long or held control characters.
+    InvalidName { language: Option<String>, value: String, reason: &'static str },
+    /// A version appeared more than once for the same language.
+    DuplicateVersion { language: String, version: String },
+    /// A language name appeared more than once in the object.
+    DuplicateLanguage { language: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnArray { language, found } => {
+                write!(f, "{language}: expected an array of versions, found {found}")
+            }
+            Self::NotAString { language, index, found } => {
+                write!(f, "{language}: item {index} is {found}, not a version string")
+            }
+            Self::InvalidName { language: Some(language), value, reason } => {
+                write!(f, "{language}: version {value} is {reason}")
+            }
+            Self::InvalidName { language: None, value, reason } => {
+                write!(f, "language name {value} is {reason}")
+            }
+            Self::DuplicateVersion { language, version } => {
+                write!(f, "{language}: version {version:?} is listed twice")
+            }
+            Self::DuplicateLanguage { language } => {
+                write!(f, "language {language:?} is listed twice, the first list is kept")
+            }
+        }
+    }
+}
+
+/// Why an answer could not be read as a catalogue at all.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the answer is not valid JSON ({0})")]
+    Syntax(String),
+    #[error("the answer is JSON {found}, expected an object mapping language names to versions")]
+    NotAnObject { found: String },
+}
+
+/// Decodes a catalogue answer, skipping and reporting invalid parts.
+pub fn decode(body: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let decoded = de::Deserializer::deserialize_any(&mut deserializer, CatalogueVisitor)
+        .map_err(|error| classify(&error))?;
+    deserializer.end().map_err(|error| DecodeError::Syntax(error.to_string()))?;
+    Ok(decoded)
+}
+
+fn classify(error: &serde_json::Error) -> DecodeError {
+    let message = error.to_string();
+    match message.strip_prefix(NOT_AN_OBJECT_PREFIX) {
+        Some(found) => DecodeError::NotAnObject { found: found.to_owned() },
+        None => DecodeError::Syntax(message),
+    }
+}
+
+/// Marks the custom error raised when the top level is not an object.
+const NOT_AN_OBJECT_PREFIX: &str = "stage-images: top level is ";
+
+struct CatalogueVisitor;
+
+impl<'de> Visitor<'de> for CatalogueVisitor {
+    type Value = Decoded;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object mapping language names to arrays of versions")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
+        let mut problems = Problems::default();
+        let mut languages = Vec::new();
+        let mut names = HashSet::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let valid_name = match name_problem(&name) {
+                Some(reason) => {
+                    problems.push(Problem::InvalidName {
+                        language: None,
+                        value: preview(&name),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            };
+            if valid_name && !names.insert(name.clone()) {
+                problems.push(Problem::DuplicateLanguage { language: name.clone() });
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            // An invalid name is quoted and escaped in messages about its versions.
+            let label = if valid_name { name.clone() } else { preview(&name) };
+            let versions =
+                map.next_value_seed(VersionsSeed { language: &label, problems: &mut problems })?;
+            if valid_name {
+                languages.push(Language::from_unique(name, versions));
+            }
+        }
+        Ok(Decoded { catalogue: Catalogue::new(languages), problems })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Decoded, A::Error> {
+        Err(not_an_object("an array"))
+    }
+
+    fn visit_str<E: de::Error>(self, _value: &str) -> Result<Decoded, E> {
+        Err(not_an_object("a string"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _value: bool) -> Result<Decoded, E> {
+        Err(not_an_object("a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _value: i64) -> Result<Decoded, E> {
+        Err(not_an_object("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _value: u64) -> Result<Decoded, E> {
+        Err(not_an_object("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _value: f64) -> Result<Decoded, E> {
+        Err(not_an_object("a number"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Decoded, E> {
+        Err(not_an_object("null"))
+    }
+}
+
+fn not_an_object<E: de::Error>(found: &str) -> E {
+    E::custom(format_args!("{NOT_AN_OBJECT_PREFIX}{found}"))
+}
+
+/// Reads one language's value, collecting valid, distinct version strings.
+struct VersionsSeed<'a> {
+    language: &'a str,
+    problems: &'a mut Problems,
+}
+
+impl<'de> DeserializeSeed<'de> for VersionsSeed<'_> {
+    type Value = Vec<String>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<String>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for VersionsSeed<'_> {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of version strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut versions = Vec::with_capacity(seq.size_hint().unwrap_or(8));
+        let mut seen = HashSet::new();
+        let mut index = 0;
+        while let Some(item) = seq.next_element::<Item>()? {
+            match item {
+                Item::Version(version) => {
+                    if let Some(reason) = name_problem(&version) {
+                        self.problems.push(Problem::InvalidName {
+                            language: Some(self.language.to_owned()),
+                            value: preview(&version),
+                            reason,
+                        });
+                    } else if seen.insert(version.clone()) {
+                        versions.push(version);
+                    } else {
+                        self.problems.push(Problem::DuplicateVersion {
+                            language: self.language.to_owned(),
+                            version,
+                        });
+                    }
+                }
+                Item::Other(found) => self.problems.push(Problem::NotAString {
+                    language: self.language.to_owned(),
+                    index,
+                    found,
+                }),
+            }
+            index += 1;
+        }
+        Ok(versions)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.not_an_array("an object".to_owned()))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array(format!("the string {}", preview(value))))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array(format!("the boolean {value}")))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array(format!("the number {value}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array(format!("the number {value}")))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array(format!("the number {value}")))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+        Ok(self.not_an_array("null".to_owned()))
+    }
+}
+
+impl VersionsSeed<'_> {
+    fn not_an_array(self, found: String) -> Vec<String> {
+        self.problems.push(Problem::NotAnArray { language: self.language.to_owned(), found });
+        Vec::new()
+    }
+}
+
+/// One element of a version array: a string, or a description of what else it was.
+enum Item {
+    Version(String),
+    Other(String),
+}
+
+impl<'de> de::Deserialize<'de> for Item {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a version string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Item, E> {
+        Ok(Item::Version(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Item, E> {
+        Ok(Item::Version(value))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Item, E> {
+        Ok(Item::Other(format!("the boolean {value}")))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Item, E> {
+        Ok(Item::Other(format!("the number {value}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Item, E> {
+        Ok(Item::Other(format!("the number {value}")))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Item, E> {
+        Ok(Item::Other(format!("the number {value}")))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Item, E> {
+        Ok(Item::Other("null".to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Item::Other("a nested array".to_owned()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Item::Other("an object".to_owned()))
+    }
+}
+
+/// Says why a language name or version cannot be shown, if it cannot.
+fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("empty")
+    } else if name.len() > MAX_NAME_BYTES {
+        Some("longer than 256 bytes")
+    } else if name.chars().any(char::is_control) {
+        Some("holding control characters")
+    } else {
+        None
+    }
+}
+
+/// Quotes a value for a message, shortened to 40 characters and with control characters escaped.
+fn preview(value: &str) -> String {
+    const LIMIT: usize = 40;
+    let mut shown: String = value.chars().take(LIMIT).collect();
+    if value.chars().nth(LIMIT).is_some() {
+        shown.push('…');
+    }
+    format!("{shown:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::VersionOrder;
+
+    fn versions_of(decoded: &Decoded, language: &str) -> Vec<String> {
+        decoded
+            .catalogue
+            .find_language(language)
+            .map(|found| found.versions(VersionOrder::Api).map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn documented_example_decodes() {
+        let body = br#"{"Go":["1.11"],"Java":["8u181-jdk-alpine","11","17"],"Nodejs":["8","16"],"Php":["7-apache"],"Python":["3.7"],"Tomcat":["8-alpine"]}"#;
+        let decoded = decode(body).expect("valid example");
+        assert!(decoded.problems.is_empty());
+        assert_eq!(decoded.catalogue.languages().len(), 6);
+        assert_eq!(decoded.catalogue.version_count(), 9);
+        assert_eq!(versions_of(&decoded, "Java"), ["8u181-jdk-alpine", "11", "17"]);
+    }
+
+    #[test]
+    fn numbers_and_nulls_are_skipped_and_reported() {
+        let decoded = decode(br#"{"Java":["17", 21, null, ["x"], "11"]}"#).expect("object");
+        assert_eq!(versions_of(&decoded, "Java"), ["17", "11"]);
+        assert_eq!(decoded.problems.total(), 3);
+        assert_eq!(
+            decoded.problems.kept()[0].to_string(),
+            "Java: item 1 is the number 21, not a version string"
+        );
+        assert_eq!(decoded.problems.kept()[1].to_string(), "Java: item 2 is null, not a version string");
+        assert_eq!(
+            decoded.problems.kept()[2].to_string(),
+            "Java: item 3 is a nested array, not a version string"
+        );
+    }
+
+    #[test]
+    fn value_that_is_not_an_array_is_reported() {
+        let decoded = decode(br#"{"Go":"1.21","Java":["17"]}"#).expect("object");
+        assert_eq!(versions_of(&decoded, "Java"), ["17"]);
+        assert_eq!(decoded.catalogue.languages().len(), 2);
+        assert_eq!(
+            decoded.problems.kept()[0].to_string(),
+            r#"Go: expected an array of versions, found the string "1.21""#
+        );
+    }
+
+    #[test]
+    fn duplicates_are_dropped_once() {
+        let decoded = decode(br#"{"Java":["17","17","11"]}"#).expect("object");
+        assert_eq!(versions_of(&decoded, "Java"), ["17", "11"]);
+        assert_eq!(decoded.problems.total(), 1);
+    }
+
+    #[test]
+    fn duplicate_language_keeps_first() {
+        let decoded = decode(br#"{"Java":["17"],"Java":["21"]}"#).expect("object");
+        assert_eq!(versions_of(&decoded, "Java"), ["17"]);
+        assert_eq!(
+            decoded.problems.kept()[0],
+            Problem::DuplicateLanguage { language: "Java".to_owned() }
+        );
+    }
+
+    #[test]
+    fn empty_and_control_names_are_rejected() {
+        let decoded = decode(b"{\"\":[\"1\"],\"Go\":[\"1.2\\u001b[31m\", \"\"]}").expect("object");
+        let names: Vec<&str> = decoded.catalogue.languages().iter().map(Language::name).collect();
+        assert_eq!(names, ["Go"]);
+        assert!(versions_of(&decoded, "Go").is_empty());
+        assert_eq!(decoded.problems.total(), 3);
+    }
+
+    #[test]
+    fn overlong_version_is_rejected() {
+        let long = "9".repeat(MAX_NAME_BYTES + 1);
+        let body = format!(r#"{{"Go":["{long}","1.22"]}}"#);
+        let decoded = decode(body.as_bytes()).expect("object");
+        assert_eq!(versions_of(&decoded, "Go"), ["1.22"]);
+        assert!(decoded.problems.kept()[0].to_string().contains("longer than 256 bytes"));
+    }
+
+    #[test]
+    fn empty_object_is_an_empty_catalogue() {
+        let decoded = decode(b"{}").expect("object");
+        assert!(decoded.catalogue.is_empty());
+        assert!(decoded.problems.is_empty());
+    }
+
+    #[test]
+    fn array_is_not_a_catalogue() {
+        let error = decode(br#"["Java"]"#).expect_err("array");
+        assert_eq!(
+            error.to_string(),
+            "the answer is JSON an array, expected an object mapping language names to versions"
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_a_syntax_error() {
+        let error = decode(br#"{"Java": ["17""#).expect_err("truncated");
+        assert!(matches!(error, DecodeError::Syntax(_)), "{error}");
+        let error = decode(b"<html>502 Bad Gateway</html>").expect_err("html");
+        assert!(matches!(error, DecodeError::Syntax(_)), "{error}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_syntax_error() {
+        let error = decode(br#"{"Java":["17"]} extra"#).expect_err("trailing");
+        assert!(matches!(error, DecodeError::Syntax(_)), "{error}");
+    }
+
+    #[test]
+    fn problems_are_capped_but_counted() {
+        let items: Vec<String> = (0..120).map(|number| number.to_string()).collect();
+        let body = format!(r#"{{"Java":[{}]}}"#, items.join(","));
+        let decoded = decode(body.as_bytes()).expect("object");
+        assert_eq!(decoded.problems.total(), 120);
+        assert_eq!(decoded.problems.kept().len(), MAX_PROBLEMS_KEPT);
+        assert_eq!(
+            decoded.problems.summary().as_deref(),
+            Some("skipped invalid data: Java: item 0 is the number 0, not a version string (and 119 more)")
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The command line: arguments, choosing the profile, and running the browser or a command.
+//!
+//! Everything that can fail before the screen opens (arguments, config, profile) fails here,
+//! with a plain message on standard error and exit code 2. Exit codes: 0 success, 1 request or
+//! service error, 2 usage or configuration error.
+
+mod list;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use time::UtcOffset;
+
+use crate::api::{self, FetchError};
+use crate::clipboard::Clipboard;
+use crate::config::location::{self, CONFIG_ENV};
+use crate::config::{ClipboardSettings, Config, ConfigError, ConfigOrigin, PROFILE_ENV, Profile};
+use crate::demo::DemoServer;
+use crate::logging::{self, LOG_FILE_ENV, LogOptions};
+use crate::tui::state::ProfileInfo;
+use crate::tui::theme::Theme;
+use crate::tui::{self, Session};
+
+/// Browse the build base images Huawei Cloud ServiceStage offers.
+///
+/// Without a command, opens the terminal browser: languages on the left, versions on the
+/// right. `stage-images --demo` shows a bundled sample catalogue and needs no account.
+#[derive(Debug, Parser)]
+#[command(name = "stage-images", version, about, long_about, after_help = EXIT_CODES)]
+pub struct Args {
+    /// Config file to read [default: the platform's config folder, see README]
+    #[arg(long, short = 'c', global = true, env = CONFIG_ENV, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Profile to use [default: `default_profile`, else the only profile]
+    #[arg(long, short = 'p', global = true, env = PROFILE_ENV, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Browse the bundled demo catalogue, served on 127.0.0.1; needs no account or config
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Log file [default: stage-images.log in the platform's state folder]
+    #[arg(long, global = true, env = LOG_FILE_ENV, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+
+    /// Log at debug level; commands other than the browser also log to standard error
+    #[arg(long, global = true)]
+    pub debug: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 success, 1 request or service error, 2 usage or configuration error.";
+
+/// Commands that print and exit instead of opening the browser.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print every language with its versions, or the versions of one language
+    List(ListArgs),
+}
+
+/// Arguments of `list`.
+#[derive(Debug, ClapArgs)]
+pub struct ListArgs {
+    /// Language to list, case-insensitive (`java`, `node`, `golang`)
+    pub language: Option<String>,
+
+    /// Print a JSON object mapping language names to version arrays
+    #[arg(long)]
+    pub json: bool,
+
+    /// Keep the order the service returned instead of newest first
+    #[arg(long)]
+    pub api_order: bool,
+}
+
+/// Why a run failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Failure {
+    /// The process exit code for this failure.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) | Self::Usage(_) => 2,
+            Self::Fetch(error) if error.is_configuration() => 2,
+            Self::Fetch(_) | Self::Runtime(_) => 1,
+        }
+    }
+}
+
+/// Entry point of the binary.
+#[must_use]
+pub fn main() -> ExitCode {
+    // Read the local time offset while the process has one thread; later it may be refused.
+    let utc_offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
+    let args = Args::parse();
+    match run(args, utc_offset) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            tracing::error!(%failure, "stage-images failed");
+            eprintln!("stage-images: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
+    let interactive = args.command.is_none();
+    let log_options = LogOptions { file: args.log_file.clone(), debug: args.debug, stderr: args.debug && !interactive };
+    let _log_guard = match logging::init(&log_options) {
+        Ok(guard) => guard,
+        Err(message) => {
+            eprintln!("stage-images: warning: {message}; continuing without a log file");
+            None
+        }
+    };
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?args.command, "stage-images started");
+    if interactive && !std::io::stdout().is_terminal() {
+        return Err(Failure::Usage(
+            "standard output is not a terminal; use `stage-images list` for scripts".to_owned(),
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::Runtime(format!("cannot start the async runtime: {error}")))?;
+    runtime.block_on(run_async(args, utc_offset))
+}
+
+async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
+    let chosen = choose_profile(&args).await?;
+    let profile = &chosen.profile;
+    tracing::info!(
+        profile = %profile.name,
+        region = %profile.region,
+        endpoint = %profile.endpoint,
+        auth = %profile.credentials.method(),
+        "profile selected"
+    );
+    let client = api::Client::new(profile).map_err(|error| Failure::Runtime(error.to_string()))?;
+
+    match args.command {
+        Some(Command::List(list_args)) => list::run(&client, &list_args).await,
+        None => {
+            let session = Session {
+                profile: profile_info(profile, chosen.demo_server.is_some()),
+                client,
+                clipboard: Clipboard::from_settings(&chosen.clipboard),
+                theme: Theme::from_env(),
+                utc_offset,
+            };
+            tui::run(session).await.map_err(|error| Failure::Runtime(format!("{error:#}")))
+        }
+    }
+}
+
+/// The profile of this run and the settings that come with it.
+struct Chosen {
+    profile: Profile,
+    clipboard: ClipboardSettings,
+    /// Keeps the demo server running for the whole run.
+    demo_server: Option<DemoServer>,
+}
+
+async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
+    if args.demo {
+        let server = DemoServer::start(DemoServer::delay_from_env())
+            .await
+            .map_err(|error| Failure::Runtime(format!("cannot start the demo server on 127.0.0.1: {error}")))?;
+        return Ok(Chosen {
+            profile: server.profile(),
+            clipboard: ClipboardSettings { command: None, osc52: true },
+            demo_server: Some(server),
+        });
+    }
+    let mut config = load_config(args.config.clone())?;
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+        eprintln!("stage-images: warning: {warning}");
+    }
+    let name = config.select(args.profile.as_deref())?.name.clone();
+    let profile = config
+        .profiles
+        .remove(&name)
+        .ok_or_else(|| Failure::Runtime(format!("profile {name:?} vanished after selection")))?;
+    Ok(Chosen { profile, clipboard: config.clipboard, demo_server: None })
+}
+
+fn load_config(explicit: Option<PathBuf>) -> Result<Config, Failure> {
+    let (path, origin) = match explicit {
+        Some(path) => (path, ConfigOrigin::Explicit),
+        None => {
+            let path = location::default_config_file().ok_or_else(|| {
+                Failure::Usage("cannot find the home folder for the default config file; pass --config PATH".to_owned())
+            })?;
+            (path, ConfigOrigin::Default)
+        }
+    };
+    Ok(Config::load(&path, origin)?)
+}
+
+fn profile_info(profile: &Profile, demo: bool) -> ProfileInfo {
+    ProfileInfo {
+        name: profile.name.clone(),
+        region: profile.region.to_string(),
+        project_id: profile.project_id.to_string(),
+        endpoint: profile.endpoint.to_string(),
+        auth: profile.credentials.method().label().to_owned(),
+        demo,
+    }
+}

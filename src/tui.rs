@@ -1,0 +1,41 @@
+//! The terminal browser: languages on the left, versions on the right.
+//!
+//! Split by role: [`state`] holds what is shown, [`update`] changes it in answer to messages,
+//! [`view`] draws it, [`event_loop`] wires terminal events and background work to them, and
+//! [`terminal`] enters and restores full-screen mode.
+
+pub mod action;
+pub mod clock;
+pub mod event_loop;
+pub mod list;
+pub mod state;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use time::UtcOffset;
+
+use crate::api::Client;
+use crate::clipboard::Clipboard;
+use state::ProfileInfo;
+use theme::Theme;
+
+/// Everything the browser needs from start-up.
+#[derive(Debug)]
+pub struct Session {
+    pub profile: ProfileInfo,
+    pub client: Client,
+    pub clipboard: Clipboard,
+    pub theme: Theme,
+    pub utc_offset: UtcOffset,
+}
+
+/// Opens the browser full-screen and runs it until the user quits.
+pub async fn run(session: Session) -> anyhow::Result<()> {
+    terminal::install_panic_hook();
+    let mut guard = terminal::TerminalGuard::enter()?;
+    let result = event_loop::run(&mut guard.terminal, session).await;
+    drop(guard);
+    result
+}

@@ -1,0 +1,136 @@
+//! The event loop: waits for one thing to happen, applies it, starts the work it asks for,
+//! and redraws.
+//!
+//! Nothing runs on a timer while the browser is idle: the loop sleeps until a key, a signal, a
+//! background result, or the next spinner step or notice expiry that [`App::next_wakeup`]
+//! asks for.
+
+use std::io::Write;
+use std::time::{Instant, SystemTime};
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::Session;
+use super::state::App;
+use super::update::{self, Effect, Message};
+use super::view;
+use crate::clipboard::CopyReport;
+
+/// Runs the browser until the user quits or a signal arrives.
+pub async fn run<B>(terminal: &mut Terminal<B>, session: Session) -> anyhow::Result<()>
+where
+    B: Backend + Write,
+    B::Error: Send + Sync + 'static,
+{
+    let Session { profile, client, clipboard, theme, utc_offset } = session;
+    let mut app = App::new(profile, theme, utc_offset);
+    let (sender, mut receiver) = mpsc::unbounded_channel::<Message>();
+    let mut events = EventStream::new();
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+
+    let effects = update::start(&mut app, Instant::now());
+    let mut context = EffectContext { client, clipboard, sender };
+    for effect in effects {
+        context.start(effect, terminal);
+    }
+    draw(terminal, &mut app)?;
+
+    loop {
+        let wakeup = app.next_wakeup(Instant::now());
+        let message = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match message_for(event) {
+                    Some(message) => message,
+                    None => continue,
+                },
+                Some(Err(error)) => return Err(error.into()),
+                None => break,
+            },
+            Some(message) = receiver.recv() => message,
+            () = sleep_until(wakeup), if wakeup.is_some() => Message::Tick(Instant::now()),
+            _ = terminate.recv() => Message::Terminate,
+            _ = hangup.recv() => Message::Terminate,
+            _ = interrupt.recv() => Message::Terminate,
+        };
+        let effects = update::update(&mut app, message, Instant::now());
+        for effect in effects {
+            context.start(effect, terminal);
+        }
+        if app.should_quit {
+            break;
+        }
+        draw(terminal, &mut app)?;
+    }
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline.into()).await;
+    }
+}
+
+fn message_for(event: Event) -> Option<Message> {
+    match event {
+        Event::Key(key) => Some(Message::Key(key)),
+        Event::Resize(_, _) => Some(Message::Resize),
+        Event::Paste(text) => Some(Message::Paste(text)),
+        _ => None,
+    }
+}
+
+/// Draws a frame and remembers its geometry.
+pub fn draw<B>(terminal: &mut Terminal<B>, app: &mut App) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let mut info = app.frame;
+    terminal.draw(|frame| info = view::render(app, frame, SystemTime::now()))?;
+    app.frame = info;
+    Ok(())
+}
+
+/// What starting effects needs: the API client, the clipboard and the way back to the loop.
+struct EffectContext {
+    client: crate::api::Client,
+    clipboard: crate::clipboard::Clipboard,
+    sender: mpsc::UnboundedSender<Message>,
+}
+
+impl EffectContext {
+    fn start<B: Write>(&mut self, effect: Effect, terminal: &mut Terminal<B>)
+    where
+        B: Backend,
+    {
+        match effect {
+            Effect::Fetch { generation } => {
+                let client = self.client.clone();
+                let sender = self.sender.clone();
+                tokio::spawn(async move {
+                    let result = client.fetch_catalogue().await;
+                    // The loop may have ended; then nobody needs the result.
+                    let _ = sender.send(Message::Fetched { generation, result: Box::new(result) });
+                });
+            }
+            Effect::Copy(text) => {
+                // OSC 52 goes through the same writer as the frames, so it cannot interleave
+                // with a frame being drawn.
+                let osc52 = self.clipboard.write_osc52(&text, terminal.backend_mut());
+                let clipboard = self.clipboard.clone();
+                let sender = self.sender.clone();
+                tokio::spawn(async move {
+                    let system = clipboard.copy_system(&text).await;
+                    let _ = sender.send(Message::Copied(CopyReport { text, osc52, system }));
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Everything the browser shows, as plain data; no I/O and no terminal here.
+//!
+//! [`App`] is owned by the event loop. [`super::update`] changes it in answer to messages and
+//! [`super::view`] draws it. Background work never touches it: results come back as messages.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use ratatui::layout::Rect;
+use time::UtcOffset;
+
+use super::action::KeyMap;
+use super::list::{self, ListPane};
+use super::theme::Theme;
+use crate::catalogue::{Catalogue, Language, VersionOrder};
+
+/// How long a transient notice stays in the status bar.
+pub const NOTICE_DURATION: Duration = Duration::from_secs(5);
+
+/// What the status bar says about the profile in use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub region: String,
+    pub project_id: String,
+    pub endpoint: String,
+    /// Label of the authentication method (`token`).
+    pub auth: String,
+    /// Whether this is the bundled demo catalogue.
+    pub demo: bool,
+}
+
+/// Which pane keys act on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    #[default]
+    Languages,
+    Versions,
+}
+
+/// Where the catalogue on screen came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Fetched from the service during this run.
+    Network,
+    /// Read from the cache, fetched in an earlier run.
+    Cache,
+}
+
+/// The catalogue on screen and when it was fetched.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub catalogue: Arc<Catalogue>,
+    pub fetched_at: SystemTime,
+    pub origin: Origin,
+}
+
+/// The state of the background fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchState {
+    /// Nothing in flight and the last fetch (if any) worked.
+    Idle,
+    /// A fetch is in flight; completions of other generations are stale.
+    Loading { generation: u64, since: Instant },
+    /// The last fetch failed; the message is one line for the status bar.
+    Failed { message: String },
+}
+
+/// How serious a notice is, which picks its colour and symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// A transient message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub kind: NoticeKind,
+    pub expires: Instant,
+}
+
+/// A popup drawn over the panes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+}
+
+/// Positions and sizes from the last frame drawn, needed to page and to keep scrolling steady.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameInfo {
+    pub languages_area: Rect,
+    pub versions_area: Rect,
+    pub language_offset: usize,
+    pub version_offset: usize,
+    /// Rows of a list visible at once, for PgUp/PgDn.
+    pub page_rows: usize,
+}
+
+/// The whole state of the browser.
+#[derive(Debug)]
+pub struct App {
+    pub profile: ProfileInfo,
+    pub shown: Option<Shown>,
+    pub fetch: FetchState,
+    pub focus: Pane,
+    pub languages: ListPane,
+    pub versions: ListPane,
+    pub order: VersionOrder,
+    pub popup: Option<Popup>,
+    pub notice: Option<Notice>,
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    /// Offset of local time from UTC, read once at start-up.
+    pub utc_offset: UtcOffset,
+    pub frame: FrameInfo,
+    /// Advances while loading, to animate the spinner.
+    pub spinner_step: usize,
+    pub should_quit: bool,
+    next_generation: u64,
+}
+
+impl App {
+    /// A browser for a profile, with nothing loaded yet.
+    #[must_use]
+    pub fn new(profile: ProfileInfo, theme: Theme, utc_offset: UtcOffset) -> Self {
+        Self {
+            profile,
+            shown: None,
+            fetch: FetchState::Idle,
+            focus: Pane::Languages,
+            languages: ListPane::default(),
+            versions: ListPane::default(),
+            order: VersionOrder::NewestFirst,
+            popup: None,
+            notice: None,
+            keymap: KeyMap::default(),
+            theme,
+            utc_offset,
+            frame: FrameInfo::default(),
+            spinner_step: 0,
+            should_quit: false,
+            next_generation: 1,
+        }
+    }
+
+    /// Starts a new fetch generation and returns its number.
+    pub fn begin_fetch(&mut self, now: Instant) -> u64 {
+        let generation = self.next_generation;
+        self.next_generation += 1;
+        self.fetch = FetchState::Loading { generation, since: now };
+        generation
+    }
+
+    /// Whether a fetch is in flight.
+    #[must_use]
+    pub fn is_loading(&self) -> bool {
+        matches!(self.fetch, FetchState::Loading { .. })
+    }
+
+    /// The catalogue on screen, if any.
+    #[must_use]
+    pub fn catalogue(&self) -> Option<&Catalogue> {
+        self.shown.as_ref().map(|shown| shown.catalogue.as_ref())
+    }
+
+    /// The language selected in the left pane.
+    #[must_use]
+    pub fn selected_language(&self) -> Option<&Language> {
+        let position = self.languages.selected()?;
+        self.catalogue()?.languages().get(position)
+    }
+
+    /// The version selected in the right pane.
+    #[must_use]
+    pub fn selected_version(&self) -> Option<&str> {
+        let position = self.versions.selected()?;
+        self.selected_language()?.version_at(self.order, position)
+    }
+
+    /// The pane keys act on.
+    #[must_use]
+    pub fn focused_pane(&self) -> &ListPane {
+        match self.focus {
+            Pane::Languages => &self.languages,
+            Pane::Versions => &self.versions,
+        }
+    }
+
+    /// The pane keys act on, for changes.
+    pub fn focused_pane_mut(&mut self) -> &mut ListPane {
+        match self.focus {
+            Pane::Languages => &mut self.languages,
+            Pane::Versions => &mut self.versions,
+        }
+    }
+
+    /// Shows a catalogue, keeping the selected language and version where they still exist.
+    pub fn show(&mut self, shown: Shown) {
+        let language_name = self.selected_language().map(|language| language.name().to_owned());
+        let version = self.selected_version().map(str::to_owned);
+        self.shown = Some(shown);
+        self.refilter_languages();
+        if let Some(name) = language_name {
+            self.select_language_named(&name);
+        }
+        self.refilter_versions();
+        if let Some(version) = version {
+            self.select_version_named(&version);
+        }
+    }
+
+    /// Recomputes the languages matching the filter.
+    pub fn refilter_languages(&mut self) {
+        let filter = self.languages.filter.to_ascii_lowercase();
+        let languages = self.shown.as_ref().map(|shown| Arc::clone(&shown.catalogue));
+        let count = languages.as_ref().map_or(0, |catalogue| catalogue.languages().len());
+        self.languages.refilter(count, |position| {
+            languages
+                .as_ref()
+                .and_then(|catalogue| catalogue.languages().get(position))
+                .is_some_and(|language| list::matches_filter(language.name(), &filter))
+        });
+    }
+
+    /// Recomputes the versions of the selected language matching the filter.
+    pub fn refilter_versions(&mut self) {
+        let filter = self.versions.filter.to_ascii_lowercase();
+        let catalogue = self.shown.as_ref().map(|shown| Arc::clone(&shown.catalogue));
+        let language = self.languages.selected().and_then(|position| catalogue.as_ref()?.languages().get(position));
+        let order = self.order;
+        match language {
+            Some(language) => self.versions.refilter(language.len(), |position| {
+                language.version_at(order, position).is_some_and(|version| list::matches_filter(version, &filter))
+            }),
+            None => self.versions.refilter(0, |_| false),
+        }
+    }
+
+    /// Selects a language by exact name, if it is among the matching rows.
+    pub fn select_language_named(&mut self, name: &str) -> bool {
+        let position = self
+            .catalogue()
+            .and_then(|catalogue| catalogue.languages().iter().position(|language| language.name() == name));
+        position.is_some_and(|position| self.languages.select_position(position))
+    }
+
+    /// Selects a version of the selected language by exact text, if it is among the matching rows.
+    pub fn select_version_named(&mut self, version: &str) -> bool {
+        let order = self.order;
+        let position = self
+            .selected_language()
+            .and_then(|language| language.versions(order).position(|offered| offered == version));
+        position.is_some_and(|position| self.versions.select_position(position))
+    }
+
+    /// Shows a transient notice in the status bar.
+    pub fn notify(&mut self, kind: NoticeKind, text: impl Into<String>, now: Instant) {
+        self.notice = Some(Notice { text: text.into(), kind, expires: now + NOTICE_DURATION });
+    }
+
+    /// When the loop must wake up without input: the next spinner step while loading, or the
+    /// expiry of a notice. `None` means sleep until something happens.
+    #[must_use]
+    pub fn next_wakeup(&self, now: Instant) -> Option<Instant> {
+        let spinner = self.is_loading().then(|| now + super::view::SPINNER_INTERVAL);
+        let notice = self.notice.as_ref().map(|notice| notice.expires);
+        match (spinner, notice) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}

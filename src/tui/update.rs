@@ -1,0 +1,291 @@
+//! How the browser answers messages: key presses, fetch results, copy results and ticks.
+//!
+//! [`update`] is the only place that changes [`App`] after start-up. It performs no I/O: work
+//! that leaves the process (fetching, copying) is returned as an [`Effect`] for the event loop
+//! to start, and its result comes back later as a [`Message`].
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::{self, Action};
+use super::state::{App, FetchState, NoticeKind, Origin, Pane, Popup, Shown};
+use crate::api::{FetchError, Fetched};
+use crate::clipboard::{CopyOutcome, CopyReport};
+
+/// Something that happened, for [`update`] to apply.
+#[derive(Debug)]
+pub enum Message {
+    /// A key event from the terminal.
+    Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// The terminal was resized; only a redraw is needed.
+    Resize,
+    /// Time passed: advance the spinner, expire notices.
+    Tick(Instant),
+    /// A fetch finished.
+    Fetched { generation: u64, result: Box<Result<Fetched, FetchError>> },
+    /// A copy to the clipboard finished.
+    Copied(CopyReport),
+    /// A signal (SIGTERM, SIGHUP, SIGINT) asked the program to stop.
+    Terminate,
+}
+
+/// Work for the event loop to start on behalf of [`update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Fetch the catalogue; the result must come back with this generation.
+    Fetch { generation: u64 },
+    /// Put this text on the clipboard.
+    Copy(String),
+}
+
+/// Applies a message to the state and returns the work it asks for.
+pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
+    match message {
+        Message::Key(key) => on_key(app, key, now),
+        Message::Paste(text) => {
+            if app.popup.is_none() && app.focused_pane().editing {
+                let pasted: String = text.chars().filter(|c| !c.is_control()).collect();
+                app.focused_pane_mut().filter.push_str(&pasted);
+                refilter_focused(app);
+            }
+            Vec::new()
+        }
+        Message::Resize => Vec::new(),
+        Message::Tick(at) => {
+            on_tick(app, at);
+            Vec::new()
+        }
+        Message::Fetched { generation, result } => {
+            on_fetched(app, generation, *result, now);
+            Vec::new()
+        }
+        Message::Copied(report) => {
+            let (outcome, text) = report.summary();
+            let kind = match outcome {
+                CopyOutcome::Copied => NoticeKind::Success,
+                CopyOutcome::Partly => NoticeKind::Warning,
+                CopyOutcome::Failed => NoticeKind::Error,
+            };
+            app.notify(kind, text, now);
+            Vec::new()
+        }
+        Message::Terminate => {
+            app.should_quit = true;
+            Vec::new()
+        }
+    }
+}
+
+/// Starts the first fetch; called once when the browser opens.
+pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
+    vec![Effect::Fetch { generation: app.begin_fetch(now) }]
+}
+
+fn on_tick(app: &mut App, now: Instant) {
+    if app.is_loading() {
+        app.spinner_step = app.spinner_step.wrapping_add(1);
+    }
+    if app.notice.as_ref().is_some_and(|notice| notice.expires <= now) {
+        app.notice = None;
+    }
+}
+
+fn on_fetched(app: &mut App, generation: u64, result: Result<Fetched, FetchError>, now: Instant) {
+    let current = matches!(app.fetch, FetchState::Loading { generation: loading, .. } if loading == generation);
+    if !current {
+        tracing::debug!(generation, "dropped the result of a stale fetch");
+        return;
+    }
+    match result {
+        Ok(fetched) => {
+            app.fetch = FetchState::Idle;
+            let count = fetched.catalogue.languages().len();
+            app.show(Shown { catalogue: Arc::new(fetched.catalogue), fetched_at: fetched.fetched_at, origin: Origin::Network });
+            if let Some(summary) = fetched.problems.summary() {
+                app.notify(NoticeKind::Warning, summary, now);
+            } else if count == 0 {
+                app.notify(NoticeKind::Warning, "The service lists no languages for this project", now);
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "catalogue fetch failed");
+            let mut message = error.to_string();
+            if app.shown.is_some() {
+                message.push_str("; showing the last catalogue, press r to retry");
+            } else {
+                message.push_str("; press r to retry");
+            }
+            app.fetch = FetchState::Failed { message };
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
+    // Some terminals also report releases and repeats; only presses act.
+    if key.kind != KeyEventKind::Press {
+        return Vec::new();
+    }
+    if action::is_interrupt(&key) {
+        app.should_quit = true;
+        return Vec::new();
+    }
+    if app.popup.is_some() {
+        on_popup_key(app, key);
+        return Vec::new();
+    }
+    if app.focused_pane().editing && edit_filter(app, key) {
+        return Vec::new();
+    }
+    match app.keymap.action_for(&key) {
+        Some(action) => perform(app, action, now),
+        None => Vec::new(),
+    }
+}
+
+fn on_popup_key(app: &mut App, key: KeyEvent) {
+    // Any of the keys that open, close or quit closes the popup; other keys are ignored so a
+    // stray key does not act on the hidden panes.
+    let action = app.keymap.action_for(&key);
+    if matches!(action, Some(Action::Help | Action::Quit)) || key.code == KeyCode::Enter {
+        app.popup = None;
+    }
+}
+
+/// Applies a key to the filter being edited. Returns false for keys the filter leaves to the
+/// key table (navigation).
+fn edit_filter(app: &mut App, key: KeyEvent) -> bool {
+    let plain = key.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE;
+    match key.code {
+        KeyCode::Char(c) if plain => {
+            app.focused_pane_mut().filter.push(c);
+            refilter_focused(app);
+            true
+        }
+        KeyCode::Backspace => {
+            app.focused_pane_mut().filter.pop();
+            refilter_focused(app);
+            true
+        }
+        KeyCode::Enter => {
+            app.focused_pane_mut().editing = false;
+            true
+        }
+        KeyCode::Esc => {
+            clear_filter(app);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
+    let page = app.frame.page_rows.max(1) as isize;
+    match action {
+        Action::Up => move_selection(app, -1),
+        Action::Down => move_selection(app, 1),
+        Action::PageUp => move_selection(app, -page),
+        Action::PageDown => move_selection(app, page),
+        Action::Top => {
+            app.focused_pane_mut().first();
+            after_move(app);
+        }
+        Action::Bottom => {
+            app.focused_pane_mut().last();
+            after_move(app);
+        }
+        Action::FocusLanguages => focus(app, Pane::Languages),
+        Action::FocusVersions => focus(app, Pane::Versions),
+        Action::SwitchPane => {
+            let other = match app.focus {
+                Pane::Languages => Pane::Versions,
+                Pane::Versions => Pane::Languages,
+            };
+            focus(app, other);
+        }
+        Action::Filter => app.focused_pane_mut().editing = true,
+        Action::Refresh => return refresh(app, now),
+        Action::Copy => return copy(app, now),
+        Action::ToggleOrder => toggle_order(app, now),
+        Action::Help => app.popup = Some(Popup::Help),
+        Action::Quit => {
+            let pane = app.focused_pane();
+            if pane.editing || !pane.filter.is_empty() {
+                clear_filter(app);
+            } else {
+                app.should_quit = true;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn move_selection(app: &mut App, delta: isize) {
+    app.focused_pane_mut().move_by(delta);
+    after_move(app);
+}
+
+/// A new language selection shows that language's versions from the top.
+fn after_move(app: &mut App) {
+    if app.focus == Pane::Languages {
+        app.versions.reset();
+        app.refilter_versions();
+    }
+}
+
+fn focus(app: &mut App, pane: Pane) {
+    app.focused_pane_mut().editing = false;
+    app.focus = pane;
+}
+
+fn refilter_focused(app: &mut App) {
+    match app.focus {
+        Pane::Languages => {
+            let before = app.languages.selected();
+            app.refilter_languages();
+            if app.languages.selected() != before {
+                after_move(app);
+            }
+        }
+        Pane::Versions => app.refilter_versions(),
+    }
+}
+
+fn clear_filter(app: &mut App) {
+    let pane = app.focused_pane_mut();
+    pane.editing = false;
+    pane.filter.clear();
+    refilter_focused(app);
+}
+
+fn refresh(app: &mut App, now: Instant) -> Vec<Effect> {
+    if app.is_loading() {
+        app.notify(NoticeKind::Info, "A refresh is already running", now);
+        return Vec::new();
+    }
+    vec![Effect::Fetch { generation: app.begin_fetch(now) }]
+}
+
+fn copy(app: &mut App, now: Instant) -> Vec<Effect> {
+    match app.selected_version() {
+        Some(version) => vec![Effect::Copy(version.to_owned())],
+        None => {
+            app.notify(NoticeKind::Warning, "Nothing to copy: no version is selected", now);
+            Vec::new()
+        }
+    }
+}
+
+fn toggle_order(app: &mut App, now: Instant) {
+    let selected = app.selected_version().map(str::to_owned);
+    app.order = app.order.toggled();
+    app.versions.reset();
+    app.refilter_versions();
+    if let Some(version) = selected {
+        app.select_version_named(&version);
+    }
+    app.notify(NoticeKind::Info, format!("Versions sorted: {}", app.order.label()), now);
+}

@@ -1,0 +1,98 @@
+//! The two status lines: what is shown (profile, region, project, counts, age) and a line for
+//! notices, errors or key hints.
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::spinner;
+use crate::tui::clock;
+use crate::tui::state::{App, FetchState, NoticeKind, Origin};
+
+const SEPARATOR: &str = " · ";
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, now: SystemTime) {
+    let [first, second] = [
+        Rect { height: 1, ..area },
+        Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area },
+    ];
+    frame.render_widget(Paragraph::new(summary_line(app, usize::from(area.width), now)).style(app.theme.status_bar), first);
+    frame.render_widget(Paragraph::new(message_line(app)), second);
+}
+
+/// Profile, region, project id, auth method, counts and the age of the data.
+fn summary_line(app: &App, width: usize, now: SystemTime) -> Line<'static> {
+    let profile = &app.profile;
+    let mut head: Vec<Span<'static>> = vec![Span::raw(" ")];
+    if profile.demo {
+        head.push(Span::styled("DEMO DATA ", app.theme.demo));
+    }
+    head.push(Span::styled(profile.name.clone(), app.theme.title));
+    let mut parts = vec![profile.region.clone(), profile.project_id.clone(), profile.auth.clone()];
+    if let Some(catalogue) = app.catalogue() {
+        parts.push(format!("{} languages, {} versions", catalogue.languages().len(), catalogue.version_count()));
+    }
+    if let Some(shown) = &app.shown {
+        parts.push(match shown.origin {
+            Origin::Network => format!("fetched {}", clock::clock(shown.fetched_at, now, app.utc_offset)),
+            Origin::Cache => format!("cached {}", clock::age(shown.fetched_at, now)),
+        });
+    }
+    if app.is_loading() {
+        parts.push(format!("{} loading", spinner(app.spinner_step)));
+    }
+    let head_width: usize = head.iter().map(|span| span.content.width()).sum();
+    let total_width = |parts: &[String]| head_width + parts.iter().map(|part| SEPARATOR.len() + part.width()).sum::<usize>();
+    // The project id is the longest part; shorten it first when the line does not fit.
+    if total_width(&parts) > width {
+        parts[1] = shorten_middle(&parts[1]);
+    }
+    for part in parts {
+        head.push(Span::styled(SEPARATOR, app.theme.dim));
+        head.push(Span::raw(part));
+    }
+    Line::from(head)
+}
+
+/// A notice if one is showing, else the last fetch error, else key hints.
+fn message_line(app: &App) -> Line<'static> {
+    if let Some(notice) = &app.notice {
+        let (symbol, style) = match notice.kind {
+            NoticeKind::Info => ("ℹ", app.theme.info),
+            NoticeKind::Success => ("✓", app.theme.success),
+            NoticeKind::Warning => ("!", app.theme.warning),
+            NoticeKind::Error => ("✗", app.theme.error),
+        };
+        return Line::from(Span::styled(format!(" {symbol} {}", notice.text), style));
+    }
+    if let FetchState::Failed { message } = &app.fetch {
+        return Line::from(Span::styled(format!(" ✗ {message}"), app.theme.error));
+    }
+    Line::from(Span::styled(" ? help  / filter  r refresh  y copy  s sort  Tab pane  q quit", app.theme.dim))
+}
+
+/// Keeps the first and last four characters of a long id (`0123…cdef`).
+fn shorten_middle(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 12 {
+        return id.to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_ids_are_shortened_in_the_middle() {
+        assert_eq!(shorten_middle("0123456789abcdef0123456789abcdef"), "0123…cdef");
+        assert_eq!(shorten_middle("short"), "short");
+    }
+}
