@@ -71,7 +71,11 @@ impl Language {
         newest_first.sort_unstable_by(|&a, &b| {
             version::compare_newest_first(&versions[a as usize], &versions[b as usize])
         });
-        Self { name, versions, newest_first }
+        Self {
+            name,
+            versions,
+            newest_first,
+        }
     }
 
     /// The language name exactly as the service spells it (`Nodejs`).
@@ -158,7 +162,11 @@ impl Catalogue {
     #[must_use]
     pub fn find_language(&self, query: &str) -> Option<&Language> {
         let query = query.trim();
-        if let Some(exact) = self.languages.iter().find(|language| language.name == query) {
+        if let Some(exact) = self
+            .languages
+            .iter()
+            .find(|language| language.name == query)
+        {
             return Some(exact);
         }
         let wanted = canonical_language_name(query);
@@ -193,7 +201,10 @@ mod tests {
     fn language_drops_duplicate_versions() {
         let language = Language::new("Java", strings(&["17", "11", "17"]));
         assert_eq!(language.len(), 2);
-        assert_eq!(language.versions(VersionOrder::Api).collect::<Vec<_>>(), ["17", "11"]);
+        assert_eq!(
+            language.versions(VersionOrder::Api).collect::<Vec<_>>(),
+            ["17", "11"]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Each deviation skips only the offending item and is recorded once as a [`Problem`]; only an
 //! answer that is not a JSON object at all is a [`DecodeError`].
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -76,9 +77,17 @@ pub enum Problem {
     /// A language's value was not an array.
     NotAnArray { language: String, found: String },
     /// An item of a version array was not a string.
-    NotAString { language: String, index: usize, found: String },
+    NotAString {
+        language: String,
+        index: usize,
+        found: String,
+    },
     /// A language name or version was empty, too long or held control characters.
-    InvalidName { language: Option<String>, value: String, reason: &'static str },
+    InvalidName {
+        language: Option<String>,
+        value: String,
+        reason: &'static str,
+    },
     /// A version appeared more than once for the same language.
     DuplicateVersion { language: String, version: String },
     /// A language name appeared more than once in the object.
@@ -89,22 +98,43 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotAnArray { language, found } => {
-                write!(f, "{language}: expected an array of versions, found {found}")
+                write!(
+                    f,
+                    "{language}: expected an array of versions, found {found}"
+                )
             }
-            Self::NotAString { language, index, found } => {
-                write!(f, "{language}: item {index} is {found}, not a version string")
+            Self::NotAString {
+                language,
+                index,
+                found,
+            } => {
+                write!(
+                    f,
+                    "{language}: item {index} is {found}, not a version string"
+                )
             }
-            Self::InvalidName { language: Some(language), value, reason } => {
+            Self::InvalidName {
+                language: Some(language),
+                value,
+                reason,
+            } => {
                 write!(f, "{language}: version {value} is {reason}")
             }
-            Self::InvalidName { language: None, value, reason } => {
+            Self::InvalidName {
+                language: None,
+                value,
+                reason,
+            } => {
                 write!(f, "language name {value} is {reason}")
             }
             Self::DuplicateVersion { language, version } => {
                 write!(f, "{language}: version {version:?} is listed twice")
             }
             Self::DuplicateLanguage { language } => {
-                write!(f, "language {language:?} is listed twice, the first list is kept")
+                write!(
+                    f,
+                    "language {language:?} is listed twice, the first list is kept"
+                )
             }
         }
     }
@@ -115,33 +145,43 @@ impl fmt::Display for Problem {
 pub enum DecodeError {
     #[error("the answer is not valid JSON ({0})")]
     Syntax(String),
-    #[error("the answer is JSON {found}, expected an object mapping language names to versions")]
-    NotAnObject { found: String },
+    #[error("the answer is {found}, not a JSON object mapping language names to versions")]
+    NotAnObject { found: &'static str },
 }
 
 /// Decodes a catalogue answer, skipping and reporting invalid parts.
 pub fn decode(body: &[u8]) -> Result<Decoded, DecodeError> {
+    let top_level = Cell::new(None);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let decoded = de::Deserializer::deserialize_any(&mut deserializer, CatalogueVisitor)
-        .map_err(|error| classify(&error))?;
-    deserializer.end().map_err(|error| DecodeError::Syntax(error.to_string()))?;
+    let result = de::Deserializer::deserialize_any(
+        &mut deserializer,
+        CatalogueVisitor {
+            top_level: &top_level,
+        },
+    );
+    let decoded = result.map_err(|error| match top_level.get() {
+        Some(found) => DecodeError::NotAnObject { found },
+        None => DecodeError::Syntax(error.to_string()),
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| DecodeError::Syntax(error.to_string()))?;
     Ok(decoded)
 }
 
-fn classify(error: &serde_json::Error) -> DecodeError {
-    let message = error.to_string();
-    match message.strip_prefix(NOT_AN_OBJECT_PREFIX) {
-        Some(found) => DecodeError::NotAnObject { found: found.to_owned() },
-        None => DecodeError::Syntax(message),
+/// Reads the top-level object; records what it found instead when that is not an object.
+struct CatalogueVisitor<'a> {
+    top_level: &'a Cell<Option<&'static str>>,
+}
+
+impl CatalogueVisitor<'_> {
+    fn not_an_object<E: de::Error>(&self, found: &'static str) -> E {
+        self.top_level.set(Some(found));
+        E::custom(found)
     }
 }
 
-/// Marks the custom error raised when the top level is not an object.
-const NOT_AN_OBJECT_PREFIX: &str = "stage-images: top level is ";
-
-struct CatalogueVisitor;
-
-impl<'de> Visitor<'de> for CatalogueVisitor {
+impl<'de> Visitor<'de> for CatalogueVisitor<'_> {
     type Value = Decoded;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -165,52 +205,59 @@ impl<'de> Visitor<'de> for CatalogueVisitor {
                 None => true,
             };
             if valid_name && !names.insert(name.clone()) {
-                problems.push(Problem::DuplicateLanguage { language: name.clone() });
+                problems.push(Problem::DuplicateLanguage {
+                    language: name.clone(),
+                });
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
             // An invalid name is quoted and escaped in messages about its versions.
-            let label = if valid_name { name.clone() } else { preview(&name) };
-            let versions =
-                map.next_value_seed(VersionsSeed { language: &label, problems: &mut problems })?;
+            let label = if valid_name {
+                name.clone()
+            } else {
+                preview(&name)
+            };
+            let versions = map.next_value_seed(VersionsSeed {
+                language: &label,
+                problems: &mut problems,
+            })?;
             if valid_name {
                 languages.push(Language::from_unique(name, versions));
             }
         }
-        Ok(Decoded { catalogue: Catalogue::new(languages), problems })
+        Ok(Decoded {
+            catalogue: Catalogue::new(languages),
+            problems,
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Decoded, A::Error> {
-        Err(not_an_object("an array"))
+        Err(self.not_an_object("a JSON array"))
     }
 
     fn visit_str<E: de::Error>(self, _value: &str) -> Result<Decoded, E> {
-        Err(not_an_object("a string"))
+        Err(self.not_an_object("a JSON string"))
     }
 
     fn visit_bool<E: de::Error>(self, _value: bool) -> Result<Decoded, E> {
-        Err(not_an_object("a boolean"))
+        Err(self.not_an_object("a JSON boolean"))
     }
 
     fn visit_i64<E: de::Error>(self, _value: i64) -> Result<Decoded, E> {
-        Err(not_an_object("a number"))
+        Err(self.not_an_object("a JSON number"))
     }
 
     fn visit_u64<E: de::Error>(self, _value: u64) -> Result<Decoded, E> {
-        Err(not_an_object("a number"))
+        Err(self.not_an_object("a JSON number"))
     }
 
     fn visit_f64<E: de::Error>(self, _value: f64) -> Result<Decoded, E> {
-        Err(not_an_object("a number"))
+        Err(self.not_an_object("a JSON number"))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Decoded, E> {
-        Err(not_an_object("null"))
+        Err(self.not_an_object("JSON null"))
     }
-}
-
-fn not_an_object<E: de::Error>(found: &str) -> E {
-    E::custom(format_args!("{NOT_AN_OBJECT_PREFIX}{found}"))
 }
 
 /// Reads one language's value, collecting valid, distinct version strings.
@@ -222,7 +269,10 @@ struct VersionsSeed<'a> {
 impl<'de> DeserializeSeed<'de> for VersionsSeed<'_> {
     type Value = Vec<String>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<String>, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
@@ -299,7 +349,10 @@ impl<'de> Visitor<'de> for VersionsSeed<'_> {
 
 impl VersionsSeed<'_> {
     fn not_an_array(self, found: String) -> Vec<String> {
-        self.problems.push(Problem::NotAnArray { language: self.language.to_owned(), found });
+        self.problems.push(Problem::NotAnArray {
+            language: self.language.to_owned(),
+            found,
+        });
         Vec::new()
     }
 }
@@ -396,7 +449,12 @@ mod tests {
         decoded
             .catalogue
             .find_language(language)
-            .map(|found| found.versions(VersionOrder::Api).map(str::to_owned).collect())
+            .map(|found| {
+                found
+                    .versions(VersionOrder::Api)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -407,7 +465,10 @@ mod tests {
         assert!(decoded.problems.is_empty());
         assert_eq!(decoded.catalogue.languages().len(), 6);
         assert_eq!(decoded.catalogue.version_count(), 9);
-        assert_eq!(versions_of(&decoded, "Java"), ["8u181-jdk-alpine", "11", "17"]);
+        assert_eq!(
+            versions_of(&decoded, "Java"),
+            ["8u181-jdk-alpine", "11", "17"]
+        );
     }
 
     #[test]
@@ -419,7 +480,10 @@ mod tests {
             decoded.problems.kept()[0].to_string(),
             "Java: item 1 is the number 21, not a version string"
         );
-        assert_eq!(decoded.problems.kept()[1].to_string(), "Java: item 2 is null, not a version string");
+        assert_eq!(
+            decoded.problems.kept()[1].to_string(),
+            "Java: item 2 is null, not a version string"
+        );
         assert_eq!(
             decoded.problems.kept()[2].to_string(),
             "Java: item 3 is a nested array, not a version string"
@@ -450,14 +514,21 @@ mod tests {
         assert_eq!(versions_of(&decoded, "Java"), ["17"]);
         assert_eq!(
             decoded.problems.kept()[0],
-            Problem::DuplicateLanguage { language: "Java".to_owned() }
+            Problem::DuplicateLanguage {
+                language: "Java".to_owned()
+            }
         );
     }
 
     #[test]
     fn empty_and_control_names_are_rejected() {
         let decoded = decode(b"{\"\":[\"1\"],\"Go\":[\"1.2\\u001b[31m\", \"\"]}").expect("object");
-        let names: Vec<&str> = decoded.catalogue.languages().iter().map(Language::name).collect();
+        let names: Vec<&str> = decoded
+            .catalogue
+            .languages()
+            .iter()
+            .map(Language::name)
+            .collect();
         assert_eq!(names, ["Go"]);
         assert!(versions_of(&decoded, "Go").is_empty());
         assert_eq!(decoded.problems.total(), 3);
@@ -469,7 +540,11 @@ mod tests {
         let body = format!(r#"{{"Go":["{long}","1.22"]}}"#);
         let decoded = decode(body.as_bytes()).expect("object");
         assert_eq!(versions_of(&decoded, "Go"), ["1.22"]);
-        assert!(decoded.problems.kept()[0].to_string().contains("longer than 256 bytes"));
+        assert!(
+            decoded.problems.kept()[0]
+                .to_string()
+                .contains("longer than 256 bytes")
+        );
     }
 
     #[test]
@@ -484,7 +559,7 @@ mod tests {
         let error = decode(br#"["Java"]"#).expect_err("array");
         assert_eq!(
             error.to_string(),
-            "the answer is JSON an array, expected an object mapping language names to versions"
+            "the answer is a JSON array, not a JSON object mapping language names to versions"
         );
     }
 
@@ -511,7 +586,9 @@ mod tests {
         assert_eq!(decoded.problems.kept().len(), MAX_PROBLEMS_KEPT);
         assert_eq!(
             decoded.problems.summary().as_deref(),
-            Some("skipped invalid data: Java: item 0 is the number 0, not a version string (and 119 more)")
+            Some(
+                "skipped invalid data: Java: item 0 is the number 0, not a version string (and 119 more)"
+            )
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Natural ordering of version strings as ServiceStage names them.
+//! Natural ordering of version strings as `ServiceStage` names them.
 //!
 //! A version is split into runs of ASCII digits and runs of other characters. Digit runs compare
 //! by numeric value (of any length, without parsing into an integer), other runs compare by
@@ -90,7 +90,11 @@ impl<'a> Iterator for Runs<'a> {
         // Digits are ASCII, so `end` always falls on a character boundary.
         let (run, rest) = self.rest.split_at(end);
         self.rest = rest;
-        Some(if is_digit { Run::Digits(run) } else { Run::Text(run) })
+        Some(if is_digit {
+            Run::Digits(run)
+        } else {
+            Run::Text(run)
+        })
     }
 }
 
