@@ -62,7 +62,10 @@ impl Config {
                 return Err(missing_file_error(path, origin));
             }
             Err(error) => {
-                return Err(ConfigError::new(Some(path), format!("cannot read the config file: {error}")));
+                return Err(ConfigError::new(
+                    Some(path),
+                    format!("cannot read the config file: {error}"),
+                ));
             }
         };
         Self::parse(path, &text)
@@ -74,8 +77,12 @@ impl Config {
         let mut warnings = Vec::new();
         let mut profiles = BTreeMap::new();
         for (name, table) in raw.profiles {
-            let reader = profile::ProfileReader { file: path, text, name: &name };
-            let profile = reader.read(table)?;
+            let reader = profile::ProfileReader {
+                file: path,
+                text,
+                name: &name,
+            };
+            let profile = reader.read(&table)?;
             if !profile.region.is_known() {
                 let hint = profile
                     .region
@@ -105,7 +112,13 @@ impl Config {
         };
         let clipboard_command = match raw.clipboard_command {
             Some(value) => Some(ExternalCommand::parse(value.get_ref()).map_err(|error| {
-                ConfigError::at(path, text, Some(value.span().start), "clipboard_command", error.to_string())
+                ConfigError::at(
+                    path,
+                    text,
+                    Some(value.span().start),
+                    "clipboard_command",
+                    error.to_string(),
+                )
             })?),
             None => None,
         };
@@ -113,7 +126,10 @@ impl Config {
             path: path.to_path_buf(),
             default_profile,
             profiles,
-            clipboard: ClipboardSettings { command: clipboard_command, osc52: raw.osc52.unwrap_or(true) },
+            clipboard: ClipboardSettings {
+                command: clipboard_command,
+                osc52: raw.osc52.unwrap_or(true),
+            },
             warnings,
         })
     }
@@ -123,13 +139,16 @@ impl Config {
     pub fn select(&self, requested: Option<&str>) -> Result<&Profile, ConfigError> {
         if let Some(name) = requested {
             return self.profiles.get(name).ok_or_else(|| {
-                ConfigError::new(Some(&self.path), unknown_profile_message(name, &self.profiles))
+                ConfigError::new(
+                    Some(&self.path),
+                    unknown_profile_message(name, &self.profiles),
+                )
             });
         }
-        if let Some(name) = &self.default_profile {
-            if let Some(profile) = self.profiles.get(name) {
-                return Ok(profile);
-            }
+        if let Some(name) = &self.default_profile
+            && let Some(profile) = self.profiles.get(name)
+        {
+            return Ok(profile);
         }
         let mut all = self.profiles.values();
         match (all.next(), all.next()) {
@@ -158,7 +177,9 @@ impl Config {
 
 fn missing_file_error(path: &Path, origin: ConfigOrigin) -> ConfigError {
     let message = match origin {
-        ConfigOrigin::Explicit => "config file not found; check the path given with --config or STAGE_IMAGES_CONFIG",
+        ConfigOrigin::Explicit => {
+            "config file not found; check the path given with --config or STAGE_IMAGES_CONFIG"
+        }
         ConfigOrigin::Default => {
             "no config file yet; copy config.example.toml there and edit it, \
              or try `stage-images --demo`, which needs no account"
@@ -179,6 +200,9 @@ fn unknown_profile_message(name: &str, profiles: &BTreeMap<String, Profile>) -> 
     if known.is_empty() {
         format!("unknown profile {name:?}{suggestion}; the file defines no profiles")
     } else {
-        format!("unknown profile {name:?}{suggestion}; profiles: {}", known.join(", "))
+        format!(
+            "unknown profile {name:?}{suggestion}; profiles: {}",
+            known.join(", ")
+        )
     }
 }

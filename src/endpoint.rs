@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-/// A validated base URL of a service (ServiceStage or IAM).
+/// A validated base URL of a service (`ServiceStage` or IAM).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint(Url);
 
@@ -22,9 +22,13 @@ pub enum EndpointError {
     InsecureHttp { value: String },
     #[error("{value:?} uses the scheme {scheme}; only https:// (and http:// for loopback) work")]
     Scheme { value: String, scheme: String },
-    #[error("{value:?} holds a user name or password; put credentials in the profile's credential keys")]
+    #[error(
+        "{value:?} holds a user name or password; put credentials in the profile's credential keys"
+    )]
     UserInfo { value: String },
-    #[error("{value:?} has a query or fragment; give only scheme, host, port and an optional path prefix")]
+    #[error(
+        "{value:?} has a query or fragment; give only scheme, host, port and an optional path prefix"
+    )]
     QueryOrFragment { value: String },
 }
 
@@ -39,7 +43,11 @@ impl Endpoint {
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
-            "http" => return Err(EndpointError::InsecureHttp { value: trimmed.to_owned() }),
+            "http" => {
+                return Err(EndpointError::InsecureHttp {
+                    value: trimmed.to_owned(),
+                });
+            }
             other => {
                 return Err(EndpointError::Scheme {
                     value: trimmed.to_owned(),
@@ -48,10 +56,14 @@ impl Endpoint {
             }
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(EndpointError::UserInfo { value: trimmed.to_owned() });
+            return Err(EndpointError::UserInfo {
+                value: trimmed.to_owned(),
+            });
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(EndpointError::QueryOrFragment { value: trimmed.to_owned() });
+            return Err(EndpointError::QueryOrFragment {
+                value: trimmed.to_owned(),
+            });
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(EndpointError::Invalid {
@@ -121,9 +133,16 @@ mod tests {
 
     #[test]
     fn https_endpoint_is_accepted() {
-        let endpoint = Endpoint::parse("https://servicestage.cn-north-4.myhuaweicloud.com").expect("valid");
-        assert_eq!(endpoint.to_string(), "https://servicestage.cn-north-4.myhuaweicloud.com");
-        assert_eq!(endpoint.authority(), "servicestage.cn-north-4.myhuaweicloud.com");
+        let endpoint =
+            Endpoint::parse("https://servicestage.cn-north-4.myhuaweicloud.com").expect("valid");
+        assert_eq!(
+            endpoint.to_string(),
+            "https://servicestage.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            endpoint.authority(),
+            "servicestage.cn-north-4.myhuaweicloud.com"
+        );
     }
 
     #[test]
@@ -133,17 +152,34 @@ mod tests {
         assert!(Endpoint::parse("http://[::1]:8080").is_ok());
         assert_eq!(
             Endpoint::parse("http://servicestage.example.com"),
-            Err(EndpointError::InsecureHttp { value: "http://servicestage.example.com".to_owned() })
+            Err(EndpointError::InsecureHttp {
+                value: "http://servicestage.example.com".to_owned()
+            })
         );
-        assert!(matches!(Endpoint::parse("http://127.0.0.1.example.com"), Err(EndpointError::InsecureHttp { .. })));
+        assert!(matches!(
+            Endpoint::parse("http://127.0.0.1.example.com"),
+            Err(EndpointError::InsecureHttp { .. })
+        ));
     }
 
     #[test]
     fn other_schemes_and_parts_are_rejected() {
-        assert!(matches!(Endpoint::parse("ftp://example.com"), Err(EndpointError::Scheme { .. })));
-        assert!(matches!(Endpoint::parse("https://user:pw@example.com"), Err(EndpointError::UserInfo { .. })));
-        assert!(matches!(Endpoint::parse("https://example.com/?a=1"), Err(EndpointError::QueryOrFragment { .. })));
-        assert!(matches!(Endpoint::parse("servicestage.example.com"), Err(EndpointError::Invalid { .. })));
+        assert!(matches!(
+            Endpoint::parse("ftp://example.com"),
+            Err(EndpointError::Scheme { .. })
+        ));
+        assert!(matches!(
+            Endpoint::parse("https://user:pw@example.com"),
+            Err(EndpointError::UserInfo { .. })
+        ));
+        assert!(matches!(
+            Endpoint::parse("https://example.com/?a=1"),
+            Err(EndpointError::QueryOrFragment { .. })
+        ));
+        assert!(matches!(
+            Endpoint::parse("servicestage.example.com"),
+            Err(EndpointError::Invalid { .. })
+        ));
     }
 
     #[test]

@@ -22,11 +22,16 @@ pub struct ProjectIdError {
 impl ProjectId {
     /// Validates a project id.
     pub fn parse(value: &str) -> Result<Self, ProjectIdError> {
-        let valid = value.len() == 32 && value.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
+        let valid = value.len() == 32
+            && value
+                .bytes()
+                .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
         if valid {
             Ok(Self(value.to_owned()))
         } else {
-            Err(ProjectIdError { value: value.to_owned() })
+            Err(ProjectIdError {
+                value: value.to_owned(),
+            })
         }
     }
 

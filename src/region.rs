@@ -1,16 +1,16 @@
 //! Huawei Cloud regions and the service endpoints derived from them.
 //!
-//! ServiceStage lives at `https://servicestage.{region}.myhuaweicloud.com` and IAM at
+//! `ServiceStage` lives at `https://servicestage.{region}.myhuaweicloud.com` and IAM at
 //! `https://iam.{region}.myhuaweicloud.com`, except in regions on the European domain
 //! (`eu-west-101`), which use `.myhuaweicloud.eu`. The table of known regions lists the ones
-//! the official SDKs name for ServiceStage; other names still work (new regions open without
+//! the official SDKs name for `ServiceStage`; other names still work (new regions open without
 //! notice) and only earn a warning with a "did you mean" when they are close to a known one.
 
 use std::fmt;
 
 use crate::endpoint::Endpoint;
 
-/// Regions the official SDKs list for ServiceStage (huaweicloud-sdk-python-v3 and
+/// Regions the official SDKs list for `ServiceStage` (huaweicloud-sdk-python-v3 and
 /// huaweicloud-sdk-php-v3 region tables), plus the European-domain region.
 pub const KNOWN_REGIONS: &[&str] = &[
     "af-south-1",
@@ -42,7 +42,9 @@ pub struct Region(String);
 
 /// Why a region name cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{value:?} is not a region id; a region id is lowercase letters, digits and dashes, like \"cn-north-4\"")]
+#[error(
+    "{value:?} is not a region id; a region id is lowercase letters, digits and dashes, like \"cn-north-4\""
+)]
 pub struct RegionError {
     pub value: String,
 }
@@ -51,13 +53,17 @@ impl Region {
     /// Validates a region id: lowercase ASCII letters, digits and dashes, 2 to 64 characters.
     pub fn parse(value: &str) -> Result<Self, RegionError> {
         let valid = (2..=64).contains(&value.len())
-            && value.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+            && value
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
             && !value.starts_with('-')
             && !value.ends_with('-');
         if valid {
             Ok(Self(value.to_owned()))
         } else {
-            Err(RegionError { value: value.to_owned() })
+            Err(RegionError {
+                value: value.to_owned(),
+            })
         }
     }
 
@@ -92,7 +98,7 @@ impl Region {
         }
     }
 
-    /// The ServiceStage endpoint of this region.
+    /// The `ServiceStage` endpoint of this region.
     #[must_use]
     pub fn servicestage_endpoint(&self) -> Endpoint {
         self.service_endpoint("servicestage")
@@ -107,7 +113,8 @@ impl Region {
     fn service_endpoint(&self, service: &str) -> Endpoint {
         let url = format!("https://{service}.{}.{}", self.0, self.domain());
         // A validated region id only holds characters that are valid in a host name.
-        Endpoint::parse(&url).unwrap_or_else(|error| unreachable!("derived endpoint {url} rejected: {error}"))
+        Endpoint::parse(&url)
+            .unwrap_or_else(|error| unreachable!("derived endpoint {url} rejected: {error}"))
     }
 }
 
@@ -134,19 +141,35 @@ mod tests {
             region.servicestage_endpoint().to_string(),
             "https://servicestage.ap-southeast-1.myhuaweicloud.com"
         );
-        assert_eq!(region.iam_endpoint().to_string(), "https://iam.ap-southeast-1.myhuaweicloud.com");
+        assert_eq!(
+            region.iam_endpoint().to_string(),
+            "https://iam.ap-southeast-1.myhuaweicloud.com"
+        );
     }
 
     #[test]
     fn european_region_uses_eu_domain() {
         let region = Region::parse("eu-west-101").expect("valid");
-        assert_eq!(region.servicestage_endpoint().to_string(), "https://servicestage.eu-west-101.myhuaweicloud.eu");
-        assert_eq!(region.iam_endpoint().to_string(), "https://iam.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(
+            region.servicestage_endpoint().to_string(),
+            "https://servicestage.eu-west-101.myhuaweicloud.eu"
+        );
+        assert_eq!(
+            region.iam_endpoint().to_string(),
+            "https://iam.eu-west-101.myhuaweicloud.eu"
+        );
     }
 
     #[test]
     fn invalid_region_ids_are_rejected() {
-        for value in ["", "CN-NORTH-4", "cn north 4", "cn-north-4.evil.com", "-cn", "cn/../x"] {
+        for value in [
+            "",
+            "CN-NORTH-4",
+            "cn north 4",
+            "cn-north-4.evil.com",
+            "-cn",
+            "cn/../x",
+        ] {
             assert!(Region::parse(value).is_err(), "{value:?} accepted");
         }
     }
@@ -156,6 +179,9 @@ mod tests {
         let region = Region::parse("cn-nort-4").expect("valid syntax");
         assert!(!region.is_known());
         assert_eq!(region.closest_known(), Some("cn-north-4"));
-        assert_eq!(Region::parse("xx-yyyy-9").expect("valid").closest_known(), None);
+        assert_eq!(
+            Region::parse("xx-yyyy-9").expect("valid").closest_known(),
+            None
+        );
     }
 }

@@ -19,11 +19,22 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error about the config as a whole, not about one key.
     pub fn new(file: Option<&Path>, message: impl Into<String>) -> Self {
-        Self { file: file.map(Path::to_path_buf), line: None, key: None, message: message.into() }
+        Self {
+            file: file.map(Path::to_path_buf),
+            line: None,
+            key: None,
+            message: message.into(),
+        }
     }
 
     /// An error about one key, at a byte offset of the file's text.
-    pub fn at(file: &Path, text: &str, offset: Option<usize>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &Path,
+        text: &str,
+        offset: Option<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             file: Some(file.to_path_buf()),
             line: offset.map(|offset| line_of(text, offset)),
@@ -53,7 +64,7 @@ impl std::error::Error for ConfigError {}
 #[must_use]
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&byte| byte == b'\n').count() + 1
+    text.bytes().take(end).filter(|&byte| byte == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -62,7 +73,13 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_key() {
-        let error = ConfigError::at(Path::new("/c.toml"), "a = 1\nb = 2\n", Some(6), "b", "is wrong");
+        let error = ConfigError::at(
+            Path::new("/c.toml"),
+            "a = 1\nb = 2\n",
+            Some(6),
+            "b",
+            "is wrong",
+        );
         assert_eq!(error.to_string(), "/c.toml:2: `b`: is wrong");
     }
 

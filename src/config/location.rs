@@ -31,5 +31,9 @@ pub fn cache_dir() -> Option<PathBuf> {
 #[must_use]
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = project_dirs()?;
-    Some(dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf())
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.cache_dir())
+            .to_path_buf(),
+    )
 }

@@ -26,7 +26,7 @@ pub struct Profile {
     pub name: String,
     pub region: Region,
     pub project_id: ProjectId,
-    /// ServiceStage endpoint: the `endpoint` key, else derived from the region.
+    /// `ServiceStage` endpoint: the `endpoint` key, else derived from the region.
     pub endpoint: Endpoint,
     pub credentials: Credentials,
     pub network: NetworkSettings,
@@ -54,7 +54,10 @@ pub struct NetworkSettings {
 
 impl Default for NetworkSettings {
     fn default() -> Self {
-        Self { connect_timeout: DEFAULT_CONNECT_TIMEOUT, timeout: DEFAULT_TIMEOUT }
+        Self {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+        }
     }
 }
 
@@ -70,21 +73,39 @@ impl ProfileReader<'_> {
         format!("profiles.{}.{key}", self.name)
     }
 
-    fn error_at<T>(&self, value: &Spanned<T>, key: &str, message: impl Into<String>) -> ConfigError {
-        ConfigError::at(self.file, self.text, Some(value.span().start), self.key(key), message)
+    fn error_at<T>(
+        &self,
+        value: &Spanned<T>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError::at(
+            self.file,
+            self.text,
+            Some(value.span().start),
+            self.key(key),
+            message,
+        )
     }
 
     fn missing(&self, table: &Spanned<RawProfile>, key: &str, message: &str) -> ConfigError {
-        ConfigError::at(self.file, self.text, Some(table.span().start), self.key(key), message.to_owned())
+        ConfigError::at(
+            self.file,
+            self.text,
+            Some(table.span().start),
+            self.key(key),
+            message.to_owned(),
+        )
     }
 
-    pub fn read(&self, table: Spanned<RawProfile>) -> Result<Profile, ConfigError> {
+    pub fn read(&self, table: &Spanned<RawProfile>) -> Result<Profile, ConfigError> {
         let raw = table.get_ref();
         let region = match &raw.region {
-            Some(value) => Region::parse(value.get_ref()).map_err(|error| self.error_at(value, "region", error.to_string()))?,
+            Some(value) => Region::parse(value.get_ref())
+                .map_err(|error| self.error_at(value, "region", error.to_string()))?,
             None => {
                 return Err(self.missing(
-                    &table,
+                    table,
                     "region",
                     "missing; add `region = \"cn-north-4\"` (the region id of the project)",
                 ));
@@ -95,29 +116,47 @@ impl ProfileReader<'_> {
                 .map_err(|error| self.error_at(value, "project_id", error.to_string()))?,
             None => {
                 return Err(self.missing(
-                    &table,
+                    table,
                     "project_id",
                     "missing; add `project_id = \"...\"` with the 32-character id of the project in this region",
                 ));
             }
         };
         let endpoint = match &raw.endpoint {
-            Some(value) => Endpoint::parse(value.get_ref()).map_err(|error| self.error_at(value, "endpoint", error.to_string()))?,
+            Some(value) => Endpoint::parse(value.get_ref())
+                .map_err(|error| self.error_at(value, "endpoint", error.to_string()))?,
             None => region.servicestage_endpoint(),
         };
-        let credentials = self.credentials(&table)?;
+        let credentials = self.credentials(table)?;
         let network = NetworkSettings {
-            connect_timeout: self.duration(raw.connect_timeout.as_ref(), "connect_timeout", DEFAULT_CONNECT_TIMEOUT)?,
+            connect_timeout: self.duration(
+                raw.connect_timeout.as_ref(),
+                "connect_timeout",
+                DEFAULT_CONNECT_TIMEOUT,
+            )?,
             timeout: self.duration(raw.timeout.as_ref(), "timeout", DEFAULT_TIMEOUT)?,
         };
-        Ok(Profile { name: self.name.to_owned(), region, project_id, endpoint, credentials, network })
+        Ok(Profile {
+            name: self.name.to_owned(),
+            region,
+            project_id,
+            endpoint,
+            credentials,
+            network,
+        })
     }
 
     fn credentials(&self, table: &Spanned<RawProfile>) -> Result<Credentials, ConfigError> {
         let raw = table.get_ref();
-        let token_keys = [("token", &raw.token), ("token_env", &raw.token_env), ("token_command", &raw.token_command)];
-        let present: Vec<(&str, &Spanned<String>)> =
-            token_keys.iter().filter_map(|(key, value)| value.as_ref().map(|value| (*key, value))).collect();
+        let token_keys = [
+            ("token", &raw.token),
+            ("token_env", &raw.token_env),
+            ("token_command", &raw.token_command),
+        ];
+        let present: Vec<(&str, &Spanned<String>)> = token_keys
+            .iter()
+            .filter_map(|(key, value)| value.as_ref().map(|value| (*key, value)))
+            .collect();
         match present.as_slice() {
             [] => Err(self.missing(
                 table,
@@ -133,14 +172,24 @@ impl ProfileReader<'_> {
         }
     }
 
-    fn token_source(&self, key: &str, value: &Spanned<String>) -> Result<SecretSource, ConfigError> {
+    fn token_source(
+        &self,
+        key: &str,
+        value: &Spanned<String>,
+    ) -> Result<SecretSource, ConfigError> {
         let text = value.get_ref();
         match key {
             "token" => {
                 if text.trim().is_empty() {
-                    return Err(self.error_at(value, key, "is empty; paste the token or use `token_env`"));
+                    return Err(self.error_at(
+                        value,
+                        key,
+                        "is empty; paste the token or use `token_env`",
+                    ));
                 }
-                Ok(SecretSource::Inline(SecretString::from(text.trim().to_owned())))
+                Ok(SecretSource::Inline(SecretString::from(
+                    text.trim().to_owned(),
+                )))
             }
             "token_env" => {
                 if !is_env_name(text) {
@@ -158,10 +207,24 @@ impl ProfileReader<'_> {
         }
     }
 
-    fn duration(&self, value: Option<&Spanned<String>>, key: &str, default: Duration) -> Result<Duration, ConfigError> {
-        let Some(value) = value else { return Ok(default) };
+    fn duration(
+        &self,
+        value: Option<&Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Result<Duration, ConfigError> {
+        let Some(value) = value else {
+            return Ok(default);
+        };
         let duration = humantime::parse_duration(value.get_ref().trim()).map_err(|error| {
-            self.error_at(value, key, format!("{:?} is not a duration ({error}); write it like \"30s\" or \"2m\"", value.get_ref()))
+            self.error_at(
+                value,
+                key,
+                format!(
+                    "{:?} is not a duration ({error}); write it like \"30s\" or \"2m\"",
+                    value.get_ref()
+                ),
+            )
         })?;
         if duration.is_zero() {
             return Err(self.error_at(value, key, "must be longer than zero"));
@@ -173,5 +236,7 @@ impl ProfileReader<'_> {
 fn is_env_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
 }

@@ -57,7 +57,13 @@ pub fn parse(path: &Path, text: &str) -> Result<RawConfig, ConfigError> {
         let offset = error.span().map(|span| span.start);
         let key = offset.and_then(|offset| key_at(document.get_ref(), offset, ""));
         let message = describe(error.message(), key.as_deref());
-        ConfigError::at(path, text, offset, key.unwrap_or_else(|| "(top level)".to_owned()), message)
+        ConfigError::at(
+            path,
+            text,
+            offset,
+            key.unwrap_or_else(|| "(top level)".to_owned()),
+            message,
+        )
     })
 }
 
@@ -75,10 +81,15 @@ fn describe(message: &str, key: Option<&str>) -> String {
             .min();
         return match suggestion {
             Some((_, candidate)) => format!("unknown key `{unknown}`; did you mean `{candidate}`?"),
-            None => format!("unknown key `{unknown}`; valid keys here: {}", expected.join(", ")),
+            None => format!(
+                "unknown key `{unknown}`; valid keys here: {}",
+                expected.join(", ")
+            ),
         };
     }
-    let leaf = key.and_then(|key| key.rsplit('.').next()).unwrap_or_default();
+    let leaf = key
+        .and_then(|key| key.rsplit('.').next())
+        .unwrap_or_default();
     if SECRET_KEYS.contains(&leaf) {
         return "must be a string".to_owned();
     }
@@ -91,10 +102,16 @@ fn describe(message: &str, key: Option<&str>) -> String {
 /// Finds the dotted path of the innermost key whose key or value covers `offset`.
 fn key_at(table: &DeTable<'_>, offset: usize, prefix: &str) -> Option<String> {
     for (key, value) in table {
-        let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
         let key_span = key.span();
         let value_span = value.span();
-        let covers = key_span.contains(&offset) || value_span.contains(&offset) || value_span.start == offset;
+        let covers = key_span.contains(&offset)
+            || value_span.contains(&offset)
+            || value_span.start == offset;
         if !covers {
             if let DeValue::Table(inner) = value.get_ref() {
                 // `[profiles.dev]` headers give the parent table a span that may not cover the
@@ -128,7 +145,11 @@ mod tests {
     fn syntax_error_names_line() {
         let error = error_of("default_profile = \"dev\"\n[profiles.dev\nregion = 1\n");
         assert_eq!(error.line, Some(2));
-        assert!(error.message.starts_with("invalid TOML: "), "{}", error.message);
+        assert!(
+            error.message.starts_with("invalid TOML: "),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
@@ -136,14 +157,20 @@ mod tests {
         let error = error_of("[profiles.dev]\nregion = \"cn-north-4\"\ntokn_env = \"X\"\n");
         assert_eq!(error.line, Some(3));
         assert_eq!(error.key.as_deref(), Some("profiles.dev.tokn_env"));
-        assert_eq!(error.message, "unknown key `tokn_env`; did you mean `token_env`?");
+        assert_eq!(
+            error.message,
+            "unknown key `tokn_env`; did you mean `token_env`?"
+        );
     }
 
     #[test]
     fn unknown_top_level_key_is_named() {
         let error = error_of("defalt_profile = \"dev\"\n");
         assert_eq!(error.line, Some(1));
-        assert_eq!(error.message, "unknown key `defalt_profile`; did you mean `default_profile`?");
+        assert_eq!(
+            error.message,
+            "unknown key `defalt_profile`; did you mean `default_profile`?"
+        );
     }
 
     #[test]
@@ -164,7 +191,11 @@ mod tests {
 
     #[test]
     fn inline_table_profile_is_read() {
-        let raw = parse(Path::new("/cfg.toml"), "profiles.dev = { region = \"cn-north-4\" }\n").expect("valid");
+        let raw = parse(
+            Path::new("/cfg.toml"),
+            "profiles.dev = { region = \"cn-north-4\" }\n",
+        )
+        .expect("valid");
         assert!(raw.profiles.contains_key("dev"));
     }
 }
