@@ -1,4 +1,4 @@
-//! The ServiceStage API client: one `reqwest::Client` and one request, the catalogue.
+//! The `ServiceStage` API client: one `reqwest::Client` and one request, the catalogue.
 //!
 //! `GET {endpoint}/v3/{project_id}/assembling/base-images` answers a JSON object mapping
 //! language names to version arrays. This module sends it with the profile's credentials,
@@ -50,6 +50,7 @@ pub struct Client {
     endpoint: Endpoint,
     project_id: ProjectId,
     auth: Arc<Authenticator>,
+    network: NetworkSettings,
     max_body_bytes: usize,
 }
 
@@ -89,6 +90,7 @@ impl Client {
             endpoint,
             project_id,
             auth: Arc::new(Authenticator::new(credentials)),
+            network,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
     }
@@ -96,7 +98,8 @@ impl Client {
     /// The URL of the catalogue request.
     #[must_use]
     pub fn catalogue_url(&self) -> Url {
-        self.endpoint.join(&format!("v3/{}/assembling/base-images", self.project_id))
+        self.endpoint
+            .join(&format!("v3/{}/assembling/base-images", self.project_id))
     }
 
     /// The endpoint requests go to.
@@ -119,15 +122,24 @@ impl Client {
             self.auth.authorize(&mut request).await?;
         }
 
-        let response = self.http.execute(request).await.map_err(|error| transport_error(&error, &endpoint))?;
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|error| transport_error(&error, &endpoint, self.network))?;
         let status = response.status();
         let request_id = header_text(response.headers(), REQUEST_ID_HEADER);
         if status.is_redirection() {
-            let location = header_text(response.headers(), LOCATION.as_str()).unwrap_or_else(|| "(no Location header)".to_owned());
+            let location = header_text(response.headers(), LOCATION.as_str())
+                .unwrap_or_else(|| "(no Location header)".to_owned());
             tracing::warn!(%url, status = status.as_u16(), %location, "redirect not followed");
-            return Err(FetchError::Redirect { endpoint, status: status.as_u16(), location });
+            return Err(FetchError::Redirect {
+                endpoint,
+                status: status.as_u16(),
+                location,
+            });
         }
-        let body = read_body(response, self.max_body_bytes, &endpoint).await;
+        let body = read_body(response, self.max_body_bytes, &endpoint, self.network).await;
         tracing::info!(
             method = "GET",
             %url,
@@ -144,11 +156,13 @@ impl Client {
             }
             return Err(status_error(status, &body, request_id));
         }
-        let decoded = decode_off_thread(body).await.map_err(|source| FetchError::Decode {
-            endpoint: endpoint.clone(),
-            source,
-            request_id: request_id.clone(),
-        })?;
+        let decoded = decode_off_thread(body)
+            .await
+            .map_err(|source| FetchError::Decode {
+                endpoint: endpoint.clone(),
+                source,
+                request_id: request_id.clone(),
+            })?;
         if !decoded.problems.is_empty() {
             tracing::warn!(count = decoded.problems.total(), first = %decoded.problems.kept()[0], "skipped invalid catalogue data");
         }
@@ -183,14 +197,32 @@ async fn decode_off_thread(body: Vec<u8>) -> Result<catalogue::Decoded, catalogu
     }
 }
 
-async fn read_body(mut response: reqwest::Response, limit: usize, endpoint: &str) -> Result<Vec<u8>, FetchError> {
-    if response.content_length().is_some_and(|length| length > limit as u64) {
-        return Err(FetchError::TooLarge { endpoint: endpoint.to_owned(), limit });
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    endpoint: &str,
+    network: NetworkSettings,
+) -> Result<Vec<u8>, FetchError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(FetchError::TooLarge {
+            endpoint: endpoint.to_owned(),
+            limit,
+        });
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|error| transport_error(&error, endpoint))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| transport_error(&error, endpoint, network))?
+    {
         if body.len() + chunk.len() > limit {
-            return Err(FetchError::TooLarge { endpoint: endpoint.to_owned(), limit });
+            return Err(FetchError::TooLarge {
+                endpoint: endpoint.to_owned(),
+                limit,
+            });
         }
         body.extend_from_slice(&chunk);
     }
@@ -204,13 +236,23 @@ fn status_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> 
     } else {
         None
     };
-    FetchError::Status { status, service, body_text, request_id }
+    FetchError::Status {
+        status,
+        service,
+        body_text,
+        request_id,
+    }
 }
 
-fn transport_error(error: &reqwest::Error, endpoint: &str) -> FetchError {
+fn transport_error(error: &reqwest::Error, endpoint: &str, network: NetworkSettings) -> FetchError {
     let endpoint = endpoint.to_owned();
     if error.is_timeout() {
-        return FetchError::Timeout { endpoint, after: Duration::ZERO };
+        let after = if error.is_connect() {
+            network.connect_timeout
+        } else {
+            network.timeout
+        };
+        return FetchError::Timeout { endpoint, after };
     }
     let reason = error_chain(error);
     if error.is_connect() {

@@ -81,14 +81,19 @@ pub struct Authenticator {
 
 impl fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Authenticator").field("credentials", &self.credentials).finish_non_exhaustive()
+        f.debug_struct("Authenticator")
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
     }
 }
 
 impl Authenticator {
     #[must_use]
     pub fn new(credentials: Credentials) -> Self {
-        Self { credentials, token: Mutex::new(None) }
+        Self {
+            credentials,
+            token: Mutex::new(None),
+        }
     }
 
     /// The credentials this authenticator applies.
@@ -116,7 +121,11 @@ impl Authenticator {
         *self.token.lock().await = None;
     }
 
-    async fn cached_token(&self, source: &SecretSource, key: &str) -> Result<SecretString, AuthError> {
+    async fn cached_token(
+        &self,
+        source: &SecretSource,
+        key: &str,
+    ) -> Result<SecretString, AuthError> {
         let mut slot = self.token.lock().await;
         if let Some(token) = slot.as_ref() {
             return Ok(token.clone());

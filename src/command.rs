@@ -55,8 +55,12 @@ pub enum CommandError {
     Spawn { command: String, reason: String },
     #[error("`{command}` did not finish within {} s and was stopped", timeout.as_secs())]
     TimedOut { command: String, timeout: Duration },
-    #[error("`{command}` failed ({status}){}", stderr_suffix(.stderr))]
-    Failed { command: String, status: String, stderr: Option<String> },
+    #[error("`{command}` failed ({status}){}", stderr_suffix(.stderr.as_deref()))]
+    Failed {
+        command: String,
+        status: String,
+        stderr: Option<String>,
+    },
     #[error("`{command}` printed more than 256 KiB")]
     TooMuchOutput { command: String },
     #[error("`{command}` printed text that is not valid UTF-8")]
@@ -65,8 +69,8 @@ pub enum CommandError {
     Io { command: String, reason: String },
 }
 
-fn stderr_suffix(stderr: &Option<String>) -> String {
-    stderr.as_ref().map(|line| format!(": {line}")).unwrap_or_default()
+fn stderr_suffix(stderr: Option<&str>) -> String {
+    stderr.map(|line| format!(": {line}")).unwrap_or_default()
 }
 
 impl ExternalCommand {
@@ -86,7 +90,12 @@ impl ExternalCommand {
             let program = words.remove(0);
             (program, words)
         };
-        Ok(Self { text: trimmed.to_owned(), program, args, timeout: DEFAULT_TIMEOUT })
+        Ok(Self {
+            text: trimmed.to_owned(),
+            program,
+            args,
+            timeout: DEFAULT_TIMEOUT,
+        })
     }
 
     /// Sets how long the command may run.
@@ -120,7 +129,11 @@ impl ExternalCommand {
         let mut command = tokio::process::Command::new(&self.program);
         command
             .args(&self.args)
-            .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
@@ -138,13 +151,22 @@ impl ExternalCommand {
         }
         let output = tokio::time::timeout(self.timeout, child.wait_with_output())
             .await
-            .map_err(|_| CommandError::TimedOut { command: self.text.clone(), timeout: self.timeout })?
-            .map_err(|error| CommandError::Io { command: self.text.clone(), reason: error.to_string() })?;
+            .map_err(|_| CommandError::TimedOut {
+                command: self.text.clone(),
+                timeout: self.timeout,
+            })?
+            .map_err(|error| CommandError::Io {
+                command: self.text.clone(),
+                reason: error.to_string(),
+            })?;
         if output.stdout.len() > MAX_OUTPUT_BYTES {
-            return Err(CommandError::TooMuchOutput { command: self.text.clone() });
+            return Err(CommandError::TooMuchOutput {
+                command: self.text.clone(),
+            });
         }
-        let stdout = String::from_utf8(output.stdout)
-            .map_err(|_| CommandError::NotUnicode { command: self.text.clone() })?;
+        let stdout = String::from_utf8(output.stdout).map_err(|_| CommandError::NotUnicode {
+            command: self.text.clone(),
+        })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             return Err(CommandError::Failed {
@@ -159,7 +181,12 @@ impl ExternalCommand {
 
 /// Whether a command line uses shell syntax that only `sh` understands.
 fn needs_shell(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '|' | '&' | ';' | '<' | '>' | '(' | ')' | '$' | '`' | '*' | '?' | '~' | '\n'))
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '|' | '&' | ';' | '<' | '>' | '(' | ')' | '$' | '`' | '*' | '?' | '~' | '\n'
+        )
+    })
 }
 
 fn spawn_reason(error: &std::io::Error) -> String {
@@ -179,7 +206,11 @@ fn describe_status(status: std::process::ExitStatus) -> String {
 
 /// The last non-empty line of `stderr`, shortened, with any text of `stdout` cut out of it.
 fn last_line_without(stderr: &str, stdout: &str) -> Option<String> {
-    let line = stderr.lines().rev().map(str::trim).find(|line| !line.is_empty())?;
+    let line = stderr
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| !line.is_empty())?;
     let mut line = line.to_owned();
     for secret_line in stdout.lines().map(str::trim).filter(|text| text.len() >= 4) {
         line = line.replace(secret_line, "[REDACTED]");
@@ -211,12 +242,16 @@ mod tests {
     #[test]
     fn empty_and_unbalanced_commands_are_rejected() {
         assert_eq!(ExternalCommand::parse("  "), Err(CommandParseError::Empty));
-        assert_eq!(ExternalCommand::parse("echo 'abc"), Err(CommandParseError::UnbalancedQuotes));
+        assert_eq!(
+            ExternalCommand::parse("echo 'abc"),
+            Err(CommandParseError::UnbalancedQuotes)
+        );
     }
 
     #[tokio::test]
     async fn failing_command_reports_status_and_stderr() {
-        let command = ExternalCommand::parse("sh -c 'echo no such entry >&2; exit 3'").expect("valid");
+        let command =
+            ExternalCommand::parse("sh -c 'echo no such entry >&2; exit 3'").expect("valid");
         let error = command.run_for_secret().await.expect_err("fails");
         assert_eq!(
             error.to_string(),
@@ -226,8 +261,10 @@ mod tests {
 
     #[tokio::test]
     async fn stderr_never_repeats_stdout() {
-        let command =
-            ExternalCommand::parse("echo hunter2secret; echo bad hunter2secret >&2; exit 1").expect("valid");
+        let command = ExternalCommand::parse(
+            "printf 'hunter%s\\n' 2secret; printf 'bad hunter%s\\n' 2secret >&2; exit 1",
+        )
+        .expect("valid");
         let error = command.run_for_secret().await.expect_err("fails");
         let message = error.to_string();
         assert!(!message.contains("hunter2secret"), "{message}");
@@ -246,7 +283,9 @@ mod tests {
 
     #[tokio::test]
     async fn slow_command_times_out() {
-        let command = ExternalCommand::parse("sleep 5").expect("valid").with_timeout(Duration::from_millis(100));
+        let command = ExternalCommand::parse("sleep 5")
+            .expect("valid")
+            .with_timeout(Duration::from_millis(100));
         let error = command.run_for_secret().await.expect_err("slow");
         assert!(matches!(error, CommandError::TimedOut { .. }), "{error}");
     }
@@ -255,7 +294,11 @@ mod tests {
     async fn input_reaches_command() {
         let file = std::env::temp_dir().join(format!("stage-images-input-{}", std::process::id()));
         let text = format!("cat > {}", file.display());
-        ExternalCommand::parse(&text).expect("valid").run_with_input("17").await.expect("runs");
+        ExternalCommand::parse(&text)
+            .expect("valid")
+            .run_with_input("17")
+            .await
+            .expect("runs");
         assert_eq!(std::fs::read_to_string(&file).expect("written"), "17");
         std::fs::remove_file(file).expect("removed");
     }

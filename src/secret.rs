@@ -53,10 +53,14 @@ impl SecretSource {
             Self::Inline(secret) => Ok(secret.clone()),
             Self::Env(variable) => read_env(key, variable),
             Self::Command(command) => {
-                let output = command
-                    .run_for_secret()
-                    .await
-                    .map_err(|source| SecretError::Command { key: key.to_owned(), source })?;
+                let output =
+                    command
+                        .run_for_secret()
+                        .await
+                        .map_err(|source| SecretError::Command {
+                            key: key.to_owned(),
+                            source,
+                        })?;
                 let trimmed = output.expose_secret().trim();
                 if trimmed.is_empty() {
                     return Err(SecretError::CommandEmpty {
@@ -82,16 +86,19 @@ impl SecretSource {
 
 fn read_env(key: &str, variable: &str) -> Result<SecretString, SecretError> {
     match std::env::var(variable) {
-        Ok(value) if value.trim().is_empty() => {
-            Err(SecretError::EnvEmpty { key: key.to_owned(), variable: variable.to_owned() })
-        }
+        Ok(value) if value.trim().is_empty() => Err(SecretError::EnvEmpty {
+            key: key.to_owned(),
+            variable: variable.to_owned(),
+        }),
         Ok(value) => Ok(SecretString::from(value.trim().to_owned())),
-        Err(std::env::VarError::NotPresent) => {
-            Err(SecretError::EnvMissing { key: key.to_owned(), variable: variable.to_owned() })
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(SecretError::EnvNotUnicode { key: key.to_owned(), variable: variable.to_owned() })
-        }
+        Err(std::env::VarError::NotPresent) => Err(SecretError::EnvMissing {
+            key: key.to_owned(),
+            variable: variable.to_owned(),
+        }),
+        Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::EnvNotUnicode {
+            key: key.to_owned(),
+            variable: variable.to_owned(),
+        }),
     }
 }
 
@@ -121,14 +128,20 @@ mod tests {
     #[tokio::test]
     async fn command_output_is_trimmed() {
         let command = ExternalCommand::parse("printf '  abc \\n'").expect("valid");
-        let secret = SecretSource::Command(command).resolve("token_command").await.expect("runs");
+        let secret = SecretSource::Command(command)
+            .resolve("token_command")
+            .await
+            .expect("runs");
         assert_eq!(secret.expose_secret(), "abc");
     }
 
     #[tokio::test]
     async fn command_with_empty_output_fails() {
         let command = ExternalCommand::parse("true").expect("valid");
-        let error = SecretSource::Command(command).resolve("token_command").await.expect_err("empty");
+        let error = SecretSource::Command(command)
+            .resolve("token_command")
+            .await
+            .expect_err("empty");
         assert_eq!(
             error.to_string(),
             "token_command: the command `true` printed nothing on standard output"

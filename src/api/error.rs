@@ -23,14 +23,20 @@ pub enum FetchError {
     #[error("cannot read the credentials: {0}")]
     Credentials(#[from] AuthError),
     /// No answer within the configured time.
-    #[error("request to {endpoint} timed out after {} s; check the network or raise `timeout` in the profile", after.as_secs())]
+    #[error("request to {endpoint} timed out after {}; check the network or raise `timeout` in the profile", humantime::format_duration(*.after))]
     Timeout { endpoint: String, after: Duration },
     /// The connection could not be made or broke.
     #[error("cannot reach {endpoint}: {reason}")]
     Connect { endpoint: String, reason: String },
     /// The service answered with a redirect, which is never followed with credentials attached.
-    #[error("{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `endpoint` to the right URL")]
-    Redirect { endpoint: String, status: u16, location: String },
+    #[error(
+        "{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `endpoint` to the right URL"
+    )]
+    Redirect {
+        endpoint: String,
+        status: u16,
+        location: String,
+    },
     /// The service answered with an error status.
     #[error("{}", describe_status(*.status, .service, .body_text.as_deref(), .request_id.as_deref()))]
     Status {
@@ -75,7 +81,9 @@ impl FetchError {
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Status { request_id, .. } | Self::Decode { request_id, .. } => request_id.as_deref(),
+            Self::Status { request_id, .. } | Self::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -86,7 +94,9 @@ impl FetchError {
 pub fn status_meaning(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "the service rejected the request as invalid",
-        401 => "the credentials were rejected (wrong or expired token); check the profile's credentials",
+        401 => {
+            "the credentials were rejected (wrong or expired token); check the profile's credentials"
+        }
         403 => "access denied: the credentials lack permission for ServiceStage in this project",
         404 => "the project id may be wrong, or ServiceStage is not offered in this region",
         429 => "the service is throttling requests; wait a moment and retry",
@@ -111,22 +121,24 @@ fn describe_status(
         status.canonical_reason().unwrap_or("error"),
         status_meaning(status)
     );
-    match (&service.code, &service.message) {
-        (Some(code), Some(message)) => text.push_str(&format!(" [{code}: {message}]")),
-        (Some(code), None) => text.push_str(&format!(" [{code}]")),
-        (None, Some(message)) => text.push_str(&format!(" [{message}]")),
-        (None, None) => {
-            if let Some(body) = body_text {
-                text.push_str(&format!(" [{body}]"));
-            }
-        }
+    let detail = if *service == ServiceError::default() {
+        body_text.map(str::to_owned)
+    } else {
+        Some(service.to_string())
+    };
+    if let Some(detail) = detail {
+        text.push_str(" [");
+        text.push_str(&detail);
+        text.push(']');
     }
     text.push_str(&request_id_suffix(request_id));
     text
 }
 
 fn request_id_suffix(request_id: Option<&str>) -> String {
-    request_id.map(|id| format!(" (request id {id})")).unwrap_or_default()
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
 }
 
 impl fmt::Display for ServiceError {
@@ -148,11 +160,18 @@ pub fn parse_service_error(body: &[u8]) -> Option<ServiceError> {
     if let Some(found) = service_error_in(object) {
         return Some(found);
     }
-    object.values().filter_map(serde_json::Value::as_object).find_map(service_error_in)
+    object
+        .values()
+        .filter_map(serde_json::Value::as_object)
+        .find_map(service_error_in)
 }
 
 fn service_error_in(object: &serde_json::Map<String, serde_json::Value>) -> Option<ServiceError> {
-    const PAIRS: [(&str, &str); 3] = [("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message")];
+    const PAIRS: [(&str, &str); 3] = [
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+    ];
     PAIRS.iter().find_map(|(code_key, message_key)| {
         let code = object.get(*code_key).and_then(scalar_text);
         let message = object.get(*message_key).and_then(scalar_text);
@@ -194,19 +213,28 @@ mod tests {
 
     #[test]
     fn snake_case_error_body_is_read() {
-        let found = parse_service_error(br#"{"error_code":"SVCSTG.00100404","error_msg":"Project not found"}"#);
+        let found = parse_service_error(
+            br#"{"error_code":"SVCSTG.00100404","error_msg":"Project not found"}"#,
+        );
         assert_eq!(
             found,
-            Some(ServiceError { code: Some("SVCSTG.00100404".into()), message: Some("Project not found".into()) })
+            Some(ServiceError {
+                code: Some("SVCSTG.00100404".into()),
+                message: Some("Project not found".into())
+            })
         );
     }
 
     #[test]
     fn camel_case_and_nested_bodies_are_read() {
-        let camel = parse_service_error(br#"{"errorCode":"APIGW.0301","errorMsg":"Incorrect IAM authentication information"}"#)
-            .expect("camel");
+        let camel = parse_service_error(
+            br#"{"errorCode":"APIGW.0301","errorMsg":"Incorrect IAM authentication information"}"#,
+        )
+        .expect("camel");
         assert_eq!(camel.code.as_deref(), Some("APIGW.0301"));
-        let nested = parse_service_error(br#"{"error":{"code":"APIGW.0308","message":"throttled"}}"#).expect("nested");
+        let nested =
+            parse_service_error(br#"{"error":{"code":"APIGW.0308","message":"throttled"}}"#)
+                .expect("nested");
         assert_eq!(nested.to_string(), "APIGW.0308: throttled");
     }
 
@@ -220,7 +248,10 @@ mod tests {
     fn status_error_reads_as_one_line() {
         let error = FetchError::Status {
             status: StatusCode::NOT_FOUND,
-            service: ServiceError { code: Some("SVCSTG.00100404".into()), message: Some("Project not found".into()) },
+            service: ServiceError {
+                code: Some("SVCSTG.00100404".into()),
+                message: Some("Project not found".into()),
+            },
             body_text: None,
             request_id: Some("req-42".into()),
         };
