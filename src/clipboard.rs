@@ -34,7 +34,11 @@ impl Clipboard {
             .command
             .clone()
             .or_else(|| system::detect(&system::Environment::current(), system::on_path));
-        Self { osc52: settings.osc52, multiplexer: Multiplexer::from_env(), system }
+        Self {
+            osc52: settings.osc52,
+            multiplexer: Multiplexer::from_env(),
+            system,
+        }
     }
 
     /// Writes the OSC 52 sequence for `text` to the terminal, if enabled.
@@ -54,8 +58,16 @@ impl Clipboard {
     /// Copies `text` with the system clipboard command, if there is one.
     pub async fn copy_system(&self, text: &str) -> Option<(String, Result<(), String>)> {
         let command = self.system.as_ref()?;
-        let name = command.to_string().split_whitespace().next().unwrap_or_default().to_owned();
-        let result = command.run_with_input(text).await.map_err(|error| error.to_string());
+        let name = command
+            .to_string()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let result = command
+            .run_with_input(text)
+            .await
+            .map_err(|error| error.to_string());
         Some((name, result))
     }
 }
@@ -100,12 +112,22 @@ impl CopyReport {
             None => {}
         }
         match (ways.is_empty(), failures.is_empty()) {
-            (false, true) => (CopyOutcome::Copied, format!("Copied {shown} to the {}", ways.join(" and "))),
+            (false, true) => (
+                CopyOutcome::Copied,
+                format!("Copied {shown} to the {}", ways.join(" and ")),
+            ),
             (false, false) => (
                 CopyOutcome::Partly,
-                format!("Copied {shown} to the {}; {}", ways.join(" and "), failures.join("; ")),
+                format!(
+                    "Copied {shown} to the {}; {}",
+                    ways.join(" and "),
+                    failures.join("; ")
+                ),
             ),
-            (true, false) => (CopyOutcome::Failed, format!("Could not copy {shown}: {}", failures.join("; "))),
+            (true, false) => (
+                CopyOutcome::Failed,
+                format!("Could not copy {shown}: {}", failures.join("; ")),
+            ),
             (true, true) => (
                 CopyOutcome::Failed,
                 format!(
@@ -132,23 +154,39 @@ fn shorten(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn report(osc52: Option<Result<(), String>>, system: Option<(String, Result<(), String>)>) -> CopyReport {
-        CopyReport { text: "17".to_owned(), osc52, system }
+    fn report(
+        osc52: Option<Result<(), String>>,
+        system: Option<(String, Result<(), String>)>,
+    ) -> CopyReport {
+        CopyReport {
+            text: "17".to_owned(),
+            osc52,
+            system,
+        }
     }
 
     #[test]
     fn both_ways_are_named() {
         let (outcome, text) = report(Some(Ok(())), Some(("xclip".into(), Ok(())))).summary();
         assert_eq!(outcome, CopyOutcome::Copied);
-        assert_eq!(text, "Copied 17 to the terminal (OSC 52) and system clipboard (xclip)");
+        assert_eq!(
+            text,
+            "Copied 17 to the terminal (OSC 52) and system clipboard (xclip)"
+        );
     }
 
     #[test]
     fn failed_system_copy_is_not_claimed() {
-        let (outcome, text) =
-            report(Some(Ok(())), Some(("xclip".into(), Err("`xclip` failed (exit status 1)".into())))).summary();
+        let (outcome, text) = report(
+            Some(Ok(())),
+            Some(("xclip".into(), Err("`xclip` failed (exit status 1)".into()))),
+        )
+        .summary();
         assert_eq!(outcome, CopyOutcome::Partly);
-        assert_eq!(text, "Copied 17 to the terminal (OSC 52); `xclip` failed (exit status 1)");
+        assert_eq!(
+            text,
+            "Copied 17 to the terminal (OSC 52); `xclip` failed (exit status 1)"
+        );
         assert!(!text.contains("system clipboard"));
     }
 
@@ -161,7 +199,11 @@ mod tests {
 
     #[test]
     fn osc52_reaches_the_writer() {
-        let clipboard = Clipboard { osc52: true, multiplexer: Multiplexer::None, system: None };
+        let clipboard = Clipboard {
+            osc52: true,
+            multiplexer: Multiplexer::None,
+            system: None,
+        };
         let mut written = Vec::new();
         assert_eq!(clipboard.write_osc52("21", &mut written), Some(Ok(())));
         assert_eq!(written, b"\x1b]52;c;MjE=\x07");
@@ -171,11 +213,21 @@ mod tests {
     async fn system_command_receives_text() {
         let file = std::env::temp_dir().join(format!("stage-images-clip-{}", std::process::id()));
         let command = ExternalCommand::parse(&format!("cat > {}", file.display())).expect("valid");
-        let clipboard = Clipboard { osc52: false, multiplexer: Multiplexer::None, system: Some(command) };
-        let (name, result) = clipboard.copy_system("8u181-jdk-alpine").await.expect("configured");
+        let clipboard = Clipboard {
+            osc52: false,
+            multiplexer: Multiplexer::None,
+            system: Some(command),
+        };
+        let (name, result) = clipboard
+            .copy_system("8u181-jdk-alpine")
+            .await
+            .expect("configured");
         assert_eq!(name, "cat");
         assert_eq!(result, Ok(()));
-        assert_eq!(std::fs::read_to_string(&file).expect("written"), "8u181-jdk-alpine");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("written"),
+            "8u181-jdk-alpine"
+        );
         std::fs::remove_file(file).expect("removed");
     }
 }

@@ -37,7 +37,10 @@ pub fn sequence(text: &str, multiplexer: Multiplexer) -> String {
     match multiplexer {
         Multiplexer::None => plain,
         // Escape characters inside a tmux passthrough must be doubled.
-        Multiplexer::Tmux => format!("{plain}\x1bPtmux;{}\x1b\\", plain.replace('\x1b', "\x1b\x1b")),
+        Multiplexer::Tmux => format!(
+            "{plain}\x1bPtmux;{}\x1b\\",
+            plain.replace('\x1b', "\x1b\x1b")
+        ),
         Multiplexer::Screen => format!("{plain}\x1bP{plain}\x1b\\"),
     }
 }
@@ -61,6 +64,9 @@ mod tests {
 
     #[test]
     fn screen_sequence_adds_dcs() {
-        assert_eq!(sequence("17", Multiplexer::Screen), "\x1b]52;c;MTc=\x07\x1bP\x1b]52;c;MTc=\x07\x1b\\");
+        assert_eq!(
+            sequence("17", Multiplexer::Screen),
+            "\x1b]52;c;MTc=\x07\x1bP\x1b]52;c;MTc=\x07\x1b\\"
+        );
     }
 }

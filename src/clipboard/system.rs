@@ -11,6 +11,10 @@ use std::path::Path;
 use crate::command::ExternalCommand;
 
 /// What the environment says about the available clipboards.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each flag is an independent fact about the environment"
+)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
     pub macos: bool,
@@ -36,7 +40,10 @@ impl Environment {
 /// Picks the clipboard command for an environment; `available` says whether a program is on
 /// the PATH.
 #[must_use]
-pub fn detect(environment: &Environment, available: impl Fn(&str) -> bool) -> Option<ExternalCommand> {
+pub fn detect(
+    environment: &Environment,
+    available: impl Fn(&str) -> bool,
+) -> Option<ExternalCommand> {
     let mut candidates: Vec<&str> = Vec::new();
     if environment.macos {
         candidates.push("pbcopy");
@@ -59,14 +66,17 @@ pub fn detect(environment: &Environment, available: impl Fn(&str) -> bool) -> Op
 /// Whether `program` is an executable file in a folder of `PATH`.
 #[must_use]
 pub fn on_path(program: &str) -> bool {
-    let Some(path) = std::env::var_os("PATH") else { return false };
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
     std::env::split_paths(&path).any(|folder| is_executable(&folder.join(program)))
 }
 
 #[cfg(unix)]
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata().is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    path.metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(not(unix))]
@@ -79,34 +89,60 @@ mod tests {
     use super::*;
 
     fn picked(environment: &Environment, programs: &[&str]) -> Option<String> {
-        detect(environment, |program| programs.contains(&program)).map(|command| command.to_string())
+        detect(environment, |program| programs.contains(&program))
+            .map(|command| command.to_string())
     }
 
     #[test]
     fn wayland_prefers_wl_copy() {
-        let environment = Environment { wayland: true, x11: true, ..Environment::default() };
-        assert_eq!(picked(&environment, &["wl-copy", "xclip"]).as_deref(), Some("wl-copy"));
-        assert_eq!(picked(&environment, &["xclip"]).as_deref(), Some("xclip -selection clipboard"));
+        let environment = Environment {
+            wayland: true,
+            x11: true,
+            ..Environment::default()
+        };
+        assert_eq!(
+            picked(&environment, &["wl-copy", "xclip"]).as_deref(),
+            Some("wl-copy")
+        );
+        assert_eq!(
+            picked(&environment, &["xclip"]).as_deref(),
+            Some("xclip -selection clipboard")
+        );
     }
 
     #[test]
     fn x11_falls_back_to_xsel() {
-        let environment = Environment { x11: true, ..Environment::default() };
-        assert_eq!(picked(&environment, &["xsel"]).as_deref(), Some("xsel --clipboard --input"));
+        let environment = Environment {
+            x11: true,
+            ..Environment::default()
+        };
+        assert_eq!(
+            picked(&environment, &["xsel"]).as_deref(),
+            Some("xsel --clipboard --input")
+        );
     }
 
     #[test]
     fn wsl_and_macos_use_their_tools() {
-        let wsl = Environment { wsl: true, ..Environment::default() };
+        let wsl = Environment {
+            wsl: true,
+            ..Environment::default()
+        };
         assert_eq!(picked(&wsl, &["clip.exe"]).as_deref(), Some("clip.exe"));
-        let macos = Environment { macos: true, ..Environment::default() };
+        let macos = Environment {
+            macos: true,
+            ..Environment::default()
+        };
         assert_eq!(picked(&macos, &["pbcopy"]).as_deref(), Some("pbcopy"));
     }
 
     #[test]
     fn ssh_session_without_display_has_none() {
         assert_eq!(picked(&Environment::default(), &["xclip", "wl-copy"]), None);
-        let x11 = Environment { x11: true, ..Environment::default() };
+        let x11 = Environment {
+            x11: true,
+            ..Environment::default()
+        };
         assert_eq!(picked(&x11, &[]), None);
     }
 

@@ -79,12 +79,18 @@ pub struct KeyBinding {
 impl KeyBinding {
     #[must_use]
     pub const fn plain(code: KeyCode) -> Self {
-        Self { code, modifiers: KeyModifiers::NONE }
+        Self {
+            code,
+            modifiers: KeyModifiers::NONE,
+        }
     }
 
     #[must_use]
     pub const fn ctrl(code: KeyCode) -> Self {
-        Self { code, modifiers: KeyModifiers::CONTROL }
+        Self {
+            code,
+            modifiers: KeyModifiers::CONTROL,
+        }
     }
 
     /// Whether a key event is this binding. Shift is ignored for characters, because the
@@ -137,7 +143,9 @@ pub struct KeyMap {
 
 impl Default for KeyMap {
     fn default() -> Self {
-        use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+        use KeyCode::{
+            BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up,
+        };
         let plain = KeyBinding::plain;
         let bindings = vec![
             (plain(Up), Action::Up),
@@ -176,12 +184,18 @@ impl KeyMap {
     /// The action bound to a key, if any.
     #[must_use]
     pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
-        self.bindings.iter().find(|(binding, _)| binding.matches(key)).map(|(_, action)| *action)
+        self.bindings
+            .iter()
+            .find(|(binding, _)| binding.matches(key))
+            .map(|(_, action)| *action)
     }
 
     /// The keys bound to an action, in table order.
     pub fn keys_for(&self, action: Action) -> impl Iterator<Item = &KeyBinding> + '_ {
-        self.bindings.iter().filter(move |(_, bound)| *bound == action).map(|(binding, _)| binding)
+        self.bindings
+            .iter()
+            .filter(move |(_, bound)| *bound == action)
+            .map(|(binding, _)| binding)
     }
 }
 
@@ -202,18 +216,36 @@ mod tests {
     #[test]
     fn default_keys_map_to_actions() {
         let map = KeyMap::default();
-        assert_eq!(map.action_for(&key(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(map.action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(map.action_for(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(map.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)), None);
-        assert_eq!(map.action_for(&key(KeyCode::Tab, KeyModifiers::NONE)), Some(Action::SwitchPane));
+        assert_eq!(
+            map.action_for(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::Tab, KeyModifiers::NONE)),
+            Some(Action::SwitchPane)
+        );
     }
 
     #[test]
     fn every_action_has_a_key() {
         let map = KeyMap::default();
         for action in Action::ALL {
-            assert!(map.keys_for(action).next().is_some(), "{action:?} has no key");
+            assert!(
+                map.keys_for(action).next().is_some(),
+                "{action:?} has no key"
+            );
         }
     }
 

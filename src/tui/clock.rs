@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn other_day_shows_date() {
         let noon = 1_796_385_600;
-        assert_eq!(clock(at(noon), at(noon + 86_400), UtcOffset::UTC), "2026-12-04 12:00:00");
+        assert_eq!(
+            clock(at(noon), at(noon + 86_400), UtcOffset::UTC),
+            "2026-12-04 12:00:00"
+        );
     }
 
     #[test]

@@ -27,7 +27,13 @@ where
     B: Backend + Write,
     B::Error: Send + Sync + 'static,
 {
-    let Session { profile, client, clipboard, theme, utc_offset } = session;
+    let Session {
+        profile,
+        client,
+        clipboard,
+        theme,
+        utc_offset,
+    } = session;
     let mut app = App::new(profile, theme, utc_offset);
     let (sender, mut receiver) = mpsc::unbounded_channel::<Message>();
     let mut events = EventStream::new();
@@ -36,7 +42,11 @@ where
     let mut interrupt = signal(SignalKind::interrupt())?;
 
     let effects = update::start(&mut app, Instant::now());
-    let mut context = EffectContext { client, clipboard, sender };
+    let mut context = EffectContext {
+        client,
+        clipboard,
+        sender,
+    };
     for effect in effects {
         context.start(effect, terminal);
     }
@@ -106,10 +116,7 @@ struct EffectContext {
 }
 
 impl EffectContext {
-    fn start<B: Write>(&mut self, effect: Effect, terminal: &mut Terminal<B>)
-    where
-        B: Backend,
-    {
+    fn start<B: Backend + Write>(&mut self, effect: Effect, terminal: &mut Terminal<B>) {
         match effect {
             Effect::Fetch { generation } => {
                 let client = self.client.clone();
@@ -117,7 +124,10 @@ impl EffectContext {
                 tokio::spawn(async move {
                     let result = client.fetch_catalogue().await;
                     // The loop may have ended; then nobody needs the result.
-                    let _ = sender.send(Message::Fetched { generation, result: Box::new(result) });
+                    let _ = sender.send(Message::Fetched {
+                        generation,
+                        result: Box::new(result),
+                    });
                 });
             }
             Effect::Copy(text) => {
@@ -128,7 +138,11 @@ impl EffectContext {
                 let sender = self.sender.clone();
                 tokio::spawn(async move {
                     let system = clipboard.copy_system(&text).await;
-                    let _ = sender.send(Message::Copied(CopyReport { text, osc52, system }));
+                    let _ = sender.send(Message::Copied(CopyReport {
+                        text,
+                        osc52,
+                        system,
+                    }));
                 });
             }
         }

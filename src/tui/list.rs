@@ -23,9 +23,17 @@ impl ListPane {
     pub fn refilter(&mut self, row_count: usize, matches: impl Fn(usize) -> bool) {
         let selected = self.selected();
         self.visible.clear();
-        self.visible.extend((0..row_count).filter(|&position| matches(position)).map(|position| position as u32));
+        self.visible.extend(
+            (0..row_count)
+                .filter(|&position| matches(position))
+                .map(|position| position as u32),
+        );
         self.cursor = selected
-            .and_then(|position| self.visible.iter().position(|&row| row as usize == position))
+            .and_then(|position| {
+                self.visible
+                    .iter()
+                    .position(|&row| row as usize == position)
+            })
             .unwrap_or(0);
     }
 
@@ -38,7 +46,9 @@ impl ListPane {
     /// Position of the selected row, if any row matches.
     #[must_use]
     pub fn selected(&self) -> Option<usize> {
-        self.visible.get(self.cursor).map(|&position| position as usize)
+        self.visible
+            .get(self.cursor)
+            .map(|&position| position as usize)
     }
 
     /// Index of the selected row among the matching rows.
@@ -67,7 +77,11 @@ impl ListPane {
 
     /// Selects the matching row at `position`, if it is one.
     pub fn select_position(&mut self, position: usize) -> bool {
-        match self.visible.iter().position(|&row| row as usize == position) {
+        match self
+            .visible
+            .iter()
+            .position(|&row| row as usize == position)
+        {
             Some(index) => {
                 self.cursor = index;
                 true
@@ -105,9 +119,12 @@ pub fn matches_filter(text: &str, lowercase_filter: &str) -> bool {
         return true;
     }
     let needle = lowercase_filter.as_bytes();
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|window| window.iter().zip(needle).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    text.as_bytes().windows(needle.len()).any(|window| {
+        window
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    })
 }
 
 /// The first row to draw so that `cursor` is visible, scrolling as little as possible from

@@ -151,7 +151,10 @@ impl App {
     pub fn begin_fetch(&mut self, now: Instant) -> u64 {
         let generation = self.next_generation;
         self.next_generation += 1;
-        self.fetch = FetchState::Loading { generation, since: now };
+        self.fetch = FetchState::Loading {
+            generation,
+            since: now,
+        };
         generation
     }
 
@@ -200,7 +203,9 @@ impl App {
 
     /// Shows a catalogue, keeping the selected language and version where they still exist.
     pub fn show(&mut self, shown: Shown) {
-        let language_name = self.selected_language().map(|language| language.name().to_owned());
+        let language_name = self
+            .selected_language()
+            .map(|language| language.name().to_owned());
         let version = self.selected_version().map(str::to_owned);
         self.shown = Some(shown);
         self.refilter_languages();
@@ -216,8 +221,13 @@ impl App {
     /// Recomputes the languages matching the filter.
     pub fn refilter_languages(&mut self) {
         let filter = self.languages.filter.to_ascii_lowercase();
-        let languages = self.shown.as_ref().map(|shown| Arc::clone(&shown.catalogue));
-        let count = languages.as_ref().map_or(0, |catalogue| catalogue.languages().len());
+        let languages = self
+            .shown
+            .as_ref()
+            .map(|shown| Arc::clone(&shown.catalogue));
+        let count = languages
+            .as_ref()
+            .map_or(0, |catalogue| catalogue.languages().len());
         self.languages.refilter(count, |position| {
             languages
                 .as_ref()
@@ -229,12 +239,20 @@ impl App {
     /// Recomputes the versions of the selected language matching the filter.
     pub fn refilter_versions(&mut self) {
         let filter = self.versions.filter.to_ascii_lowercase();
-        let catalogue = self.shown.as_ref().map(|shown| Arc::clone(&shown.catalogue));
-        let language = self.languages.selected().and_then(|position| catalogue.as_ref()?.languages().get(position));
+        let catalogue = self
+            .shown
+            .as_ref()
+            .map(|shown| Arc::clone(&shown.catalogue));
+        let language = self
+            .languages
+            .selected()
+            .and_then(|position| catalogue.as_ref()?.languages().get(position));
         let order = self.order;
         match language {
             Some(language) => self.versions.refilter(language.len(), |position| {
-                language.version_at(order, position).is_some_and(|version| list::matches_filter(version, &filter))
+                language
+                    .version_at(order, position)
+                    .is_some_and(|version| list::matches_filter(version, &filter))
             }),
             None => self.versions.refilter(0, |_| false),
         }
@@ -242,31 +260,42 @@ impl App {
 
     /// Selects a language by exact name, if it is among the matching rows.
     pub fn select_language_named(&mut self, name: &str) -> bool {
-        let position = self
-            .catalogue()
-            .and_then(|catalogue| catalogue.languages().iter().position(|language| language.name() == name));
+        let position = self.catalogue().and_then(|catalogue| {
+            catalogue
+                .languages()
+                .iter()
+                .position(|language| language.name() == name)
+        });
         position.is_some_and(|position| self.languages.select_position(position))
     }
 
     /// Selects a version of the selected language by exact text, if it is among the matching rows.
     pub fn select_version_named(&mut self, version: &str) -> bool {
         let order = self.order;
-        let position = self
-            .selected_language()
-            .and_then(|language| language.versions(order).position(|offered| offered == version));
+        let position = self.selected_language().and_then(|language| {
+            language
+                .versions(order)
+                .position(|offered| offered == version)
+        });
         position.is_some_and(|position| self.versions.select_position(position))
     }
 
     /// Shows a transient notice in the status bar.
     pub fn notify(&mut self, kind: NoticeKind, text: impl Into<String>, now: Instant) {
-        self.notice = Some(Notice { text: text.into(), kind, expires: now + NOTICE_DURATION });
+        self.notice = Some(Notice {
+            text: text.into(),
+            kind,
+            expires: now + NOTICE_DURATION,
+        });
     }
 
     /// When the loop must wake up without input: the next spinner step while loading, or the
     /// expiry of a notice. `None` means sleep until something happens.
     #[must_use]
     pub fn next_wakeup(&self, now: Instant) -> Option<Instant> {
-        let spinner = self.is_loading().then(|| now + super::view::SPINNER_INTERVAL);
+        let spinner = self
+            .is_loading()
+            .then(|| now + super::view::SPINNER_INTERVAL);
         let notice = self.notice.as_ref().map(|notice| notice.expires);
         match (spinner, notice) {
             (Some(a), Some(b)) => Some(a.min(b)),

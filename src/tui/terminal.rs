@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -76,7 +78,9 @@ pub fn install_panic_hook() {
         tracing::error!(panic = %info, "stage-images panicked");
         previous(info);
         if was_active {
-            eprintln!("stage-images: the terminal was restored after the panic above; the log file has details");
+            eprintln!(
+                "stage-images: the terminal was restored after the panic above; the log file has details"
+            );
             std::process::exit(101);
         }
     }));

@@ -41,7 +41,10 @@ impl Theme {
     #[must_use]
     pub fn dark() -> Self {
         Self {
-            selection: Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            selection: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             selection_unfocused: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             border_focused: Style::new().fg(Color::Cyan),
             border: Style::new().fg(Color::DarkGray),
@@ -83,7 +86,13 @@ mod tests {
     #[test]
     fn monochrome_has_no_colour() {
         let theme = Theme::monochrome();
-        for style in [theme.selection, theme.selection_unfocused, theme.error, theme.warning, theme.dim] {
+        for style in [
+            theme.selection,
+            theme.selection_unfocused,
+            theme.error,
+            theme.warning,
+            theme.dim,
+        ] {
             assert_eq!(style.fg, None);
             assert_eq!(style.bg, None);
         }
@@ -92,6 +101,11 @@ mod tests {
 
     #[test]
     fn colour_selection_has_a_modifier_too() {
-        assert!(Theme::dark().selection.add_modifier.contains(Modifier::BOLD));
+        assert!(
+            Theme::dark()
+                .selection
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
     }
 }

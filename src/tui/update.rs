@@ -26,7 +26,10 @@ pub enum Message {
     /// Time passed: advance the spinner, expire notices.
     Tick(Instant),
     /// A fetch finished.
-    Fetched { generation: u64, result: Box<Result<Fetched, FetchError>> },
+    Fetched {
+        generation: u64,
+        result: Box<Result<Fetched, FetchError>>,
+    },
     /// A copy to the clipboard finished.
     Copied(CopyReport),
     /// A signal (SIGTERM, SIGHUP, SIGINT) asked the program to stop.
@@ -82,14 +85,20 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
 
 /// Starts the first fetch; called once when the browser opens.
 pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
-    vec![Effect::Fetch { generation: app.begin_fetch(now) }]
+    vec![Effect::Fetch {
+        generation: app.begin_fetch(now),
+    }]
 }
 
 fn on_tick(app: &mut App, now: Instant) {
     if app.is_loading() {
         app.spinner_step = app.spinner_step.wrapping_add(1);
     }
-    if app.notice.as_ref().is_some_and(|notice| notice.expires <= now) {
+    if app
+        .notice
+        .as_ref()
+        .is_some_and(|notice| notice.expires <= now)
+    {
         app.notice = None;
     }
 }
@@ -104,11 +113,19 @@ fn on_fetched(app: &mut App, generation: u64, result: Result<Fetched, FetchError
         Ok(fetched) => {
             app.fetch = FetchState::Idle;
             let count = fetched.catalogue.languages().len();
-            app.show(Shown { catalogue: Arc::new(fetched.catalogue), fetched_at: fetched.fetched_at, origin: Origin::Network });
+            app.show(Shown {
+                catalogue: Arc::new(fetched.catalogue),
+                fetched_at: fetched.fetched_at,
+                origin: Origin::Network,
+            });
             if let Some(summary) = fetched.problems.summary() {
                 app.notify(NoticeKind::Warning, summary, now);
             } else if count == 0 {
-                app.notify(NoticeKind::Warning, "The service lists no languages for this project", now);
+                app.notify(
+                    NoticeKind::Warning,
+                    "The service lists no languages for this project",
+                    now,
+                );
             }
         }
         Err(error) => {
@@ -183,7 +200,7 @@ fn edit_filter(app: &mut App, key: KeyEvent) -> bool {
 }
 
 fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
-    let page = app.frame.page_rows.max(1) as isize;
+    let page = isize::try_from(app.frame.page_rows.max(1)).unwrap_or(isize::MAX);
     match action {
         Action::Up => move_selection(app, -1),
         Action::Down => move_selection(app, 1),
@@ -212,8 +229,8 @@ fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
         Action::ToggleOrder => toggle_order(app, now),
         Action::Help => app.popup = Some(Popup::Help),
         Action::Quit => {
-            let pane = app.focused_pane();
-            if pane.editing || !pane.filter.is_empty() {
+            let focused = app.focused_pane();
+            if focused.editing || !focused.filter.is_empty() {
                 clear_filter(app);
             } else {
                 app.should_quit = true;
@@ -266,16 +283,21 @@ fn refresh(app: &mut App, now: Instant) -> Vec<Effect> {
         app.notify(NoticeKind::Info, "A refresh is already running", now);
         return Vec::new();
     }
-    vec![Effect::Fetch { generation: app.begin_fetch(now) }]
+    vec![Effect::Fetch {
+        generation: app.begin_fetch(now),
+    }]
 }
 
 fn copy(app: &mut App, now: Instant) -> Vec<Effect> {
-    match app.selected_version() {
-        Some(version) => vec![Effect::Copy(version.to_owned())],
-        None => {
-            app.notify(NoticeKind::Warning, "Nothing to copy: no version is selected", now);
-            Vec::new()
-        }
+    if let Some(version) = app.selected_version() {
+        vec![Effect::Copy(version.to_owned())]
+    } else {
+        app.notify(
+            NoticeKind::Warning,
+            "Nothing to copy: no version is selected",
+            now,
+        );
+        Vec::new()
     }
 }
 
@@ -287,5 +309,9 @@ fn toggle_order(app: &mut App, now: Instant) {
     if let Some(version) = selected {
         app.select_version_named(&version);
     }
-    app.notify(NoticeKind::Info, format!("Versions sorted: {}", app.order.label()), now);
+    app.notify(
+        NoticeKind::Info,
+        format!("Versions sorted: {}", app.order.label()),
+        now,
+    );
 }

@@ -49,7 +49,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
         frame.render_widget(Paragraph::new(Line::from(notice)), area);
         return FrameInfo::default();
     }
-    let [main, status_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+    let [main, status_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
     let languages_width = panes::languages_width(app, main.width);
     let [languages_area, versions_area] =
         Layout::horizontal([Constraint::Length(languages_width), Constraint::Min(10)]).areas(main);

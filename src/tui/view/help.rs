@@ -16,7 +16,11 @@ pub fn rows(app: &App) -> Vec<(String, &'static str)> {
     Action::ALL
         .iter()
         .map(|&action| {
-            let keys: Vec<String> = app.keymap.keys_for(action).map(|binding| binding.label()).collect();
+            let keys: Vec<String> = app
+                .keymap
+                .keys_for(action)
+                .map(super::super::action::KeyBinding::label)
+                .collect();
             (keys.join(", "), action.description())
         })
         .collect()
@@ -35,8 +39,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(" Keys act only when pressed. Esc, ? or q closes this help.", app.theme.dim)));
-    let content_width = lines.iter().map(Line::width).max().unwrap_or(0) + 2;
+    lines.push(Line::from(Span::styled(
+        " Keys act only when pressed. Esc, ? or q closes this help.",
+        app.theme.dim,
+    )));
+    // Two columns of border and one of air on the right.
+    let content_width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let popup = centered(area, content_width as u16, lines.len() as u16 + 2);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -35,40 +35,70 @@ fn digits(mut number: usize) -> usize {
     count
 }
 
-fn pane_block<'a>(app: &App, pane: Pane, title: Line<'a>, list: &ListPane, total: usize) -> Block<'a> {
+fn pane_block<'a>(
+    app: &App,
+    pane: Pane,
+    title: Line<'a>,
+    list: &ListPane,
+    total: usize,
+) -> Block<'a> {
     let focused = app.focus == pane;
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(if focused { app.theme.border_focused } else { app.theme.border })
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            app.theme.border_focused
+        } else {
+            app.theme.border
+        })
         .title(title);
     if list.editing || !list.filter.is_empty() {
         let cursor = if list.editing { "▏" } else { "" };
         block = block
             .title_bottom(Line::from(format!("/{}{cursor}", list.filter)).style(app.theme.title))
-            .title_bottom(Line::from(format!("{}/{total}", list.len())).alignment(Alignment::Right));
+            .title_bottom(
+                Line::from(format!("{}/{total}", list.len())).alignment(Alignment::Right),
+            );
     }
     block
 }
 
 /// Draws the languages pane and returns the first row drawn.
 pub fn render_languages(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
-    let total = app.catalogue().map_or(0, |catalogue| catalogue.languages().len());
-    let title = Line::from(vec![
-        Span::styled(" Languages ", app.theme.title),
-        Span::styled(format!("{total} "), app.theme.dim),
-    ]);
+    let total = app
+        .catalogue()
+        .map_or(0, |catalogue| catalogue.languages().len());
+    let mut title = vec![Span::styled(" Languages ", app.theme.title)];
+    if app.catalogue().is_some() {
+        title.push(Span::styled(format!("{total} "), app.theme.dim));
+    }
+    let title = Line::from(title);
     let block = pane_block(app, Pane::Languages, title, &app.languages, total);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(catalogue) = app.catalogue() else { return 0 };
+    let Some(catalogue) = app.catalogue() else {
+        return 0;
+    };
     if app.languages.is_empty() {
-        let text = if total == 0 { "No languages" } else { "No match" };
+        let text = if total == 0 {
+            "No languages"
+        } else {
+            "No match"
+        };
         frame.render_widget(Paragraph::new(text).style(app.theme.dim), inner);
         return 0;
     }
     let height = usize::from(inner.height);
-    let offset = scroll_offset(app.frame.language_offset, app.languages.cursor(), app.languages.len(), height);
+    let offset = scroll_offset(
+        app.frame.language_offset,
+        app.languages.cursor(),
+        app.languages.len(),
+        height,
+    );
     let focused = app.focus == Pane::Languages;
     let width = usize::from(inner.width);
     let lines: Vec<Line<'_>> = app.languages.visible()[offset..]
@@ -81,12 +111,20 @@ pub fn render_languages(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
             let count = language.len().to_string();
             let name_width = width.saturating_sub(SELECTION_MARKER.width() + count.len() + 1);
             let name = fit(language.name(), name_width);
-            let padding = width.saturating_sub(SELECTION_MARKER.width() + name.width() + count.len());
+            let padding =
+                width.saturating_sub(SELECTION_MARKER.width() + name.width() + count.len());
             let line = Line::from(vec![
                 Span::raw(marker(selected)),
                 Span::raw(name),
                 Span::raw(" ".repeat(padding)),
-                Span::styled(count, if selected { Style::new() } else { app.theme.dim }),
+                Span::styled(
+                    count,
+                    if selected {
+                        Style::new()
+                    } else {
+                        app.theme.dim
+                    },
+                ),
             ]);
             Some(style_row(app, line, selected, focused))
         })
@@ -100,9 +138,17 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
     let language = app.selected_language();
     let mut title = vec![Span::styled(" Versions ", app.theme.title)];
     if let Some(language) = language {
-        title.push(Span::styled(format!("· {} · {} · {} ", language.name(), language.len(), app.order.label()), app.theme.dim));
+        title.push(Span::styled(
+            format!(
+                "· {} · {} · {} ",
+                language.name(),
+                language.len(),
+                app.order.label()
+            ),
+            app.theme.dim,
+        ));
     }
-    let total = language.map_or(0, |language| language.len());
+    let total = language.map_or(0, crate::catalogue::Language::len);
     let block = pane_block(app, Pane::Versions, Line::from(title), &app.versions, total);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -121,7 +167,12 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
         return 0;
     }
     let height = usize::from(inner.height);
-    let offset = scroll_offset(app.frame.version_offset, app.versions.cursor(), app.versions.len(), height);
+    let offset = scroll_offset(
+        app.frame.version_offset,
+        app.versions.cursor(),
+        app.versions.len(),
+        height,
+    );
     let focused = app.focus == Pane::Versions;
     let width = usize::from(inner.width).saturating_sub(SELECTION_MARKER.width());
     let lines: Vec<Line<'_>> = app.versions.visible()[offset..]
@@ -131,7 +182,10 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
         .filter_map(|(row, &position)| {
             let version = language.version_at(app.order, position as usize)?;
             let selected = offset + row == app.versions.cursor();
-            let line = Line::from(vec![Span::raw(marker(selected)), Span::raw(fit(version, width))]);
+            let line = Line::from(vec![
+                Span::raw(marker(selected)),
+                Span::raw(fit(version, width)),
+            ]);
             Some(style_row(app, line, selected, focused))
         })
         .collect();
@@ -143,11 +197,17 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
 fn render_placeholder(app: &App, frame: &mut Frame<'_>, inner: Rect) {
     let paragraph = match (&app.fetch, app.catalogue()) {
         (FetchState::Loading { .. }, None) => Paragraph::new(vec![
-            Line::from(format!("{} Loading the catalogue…", spinner(app.spinner_step))),
+            Line::from(format!(
+                "{} Loading the catalogue…",
+                spinner(app.spinner_step)
+            )),
             Line::from(Span::styled(app.profile.endpoint.clone(), app.theme.dim)),
         ]),
         (FetchState::Failed { message }, None) => Paragraph::new(vec![
-            Line::from(Span::styled("✗ Could not load the catalogue", app.theme.error)),
+            Line::from(Span::styled(
+                "✗ Could not load the catalogue",
+                app.theme.error,
+            )),
             Line::from(""),
             Line::from(message.clone()),
         ])

@@ -18,9 +18,16 @@ const SEPARATOR: &str = " · ";
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, now: SystemTime) {
     let [first, second] = [
         Rect { height: 1, ..area },
-        Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area },
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
     ];
-    frame.render_widget(Paragraph::new(summary_line(app, usize::from(area.width), now)).style(app.theme.status_bar), first);
+    frame.render_widget(
+        Paragraph::new(summary_line(app, usize::from(area.width), now)).style(app.theme.status_bar),
+        first,
+    );
     frame.render_widget(Paragraph::new(message_line(app)), second);
 }
 
@@ -32,13 +39,27 @@ fn summary_line(app: &App, width: usize, now: SystemTime) -> Line<'static> {
         head.push(Span::styled("DEMO DATA ", app.theme.demo));
     }
     head.push(Span::styled(profile.name.clone(), app.theme.title));
-    let mut parts = vec![profile.region.clone(), profile.project_id.clone(), profile.auth.clone()];
-    if let Some(catalogue) = app.catalogue() {
-        parts.push(format!("{} languages, {} versions", catalogue.languages().len(), catalogue.version_count()));
+    let mut parts = vec![
+        profile.region.clone(),
+        profile.project_id.clone(),
+        profile.auth.clone(),
+    ];
+    let counts = app.catalogue().map(|catalogue| {
+        format!(
+            "{} languages, {} versions",
+            catalogue.languages().len(),
+            catalogue.version_count()
+        )
+    });
+    if let Some(counts) = &counts {
+        parts.push(counts.clone());
     }
     if let Some(shown) = &app.shown {
         parts.push(match shown.origin {
-            Origin::Network => format!("fetched {}", clock::clock(shown.fetched_at, now, app.utc_offset)),
+            Origin::Network => format!(
+                "fetched {}",
+                clock::clock(shown.fetched_at, now, app.utc_offset)
+            ),
             Origin::Cache => format!("cached {}", clock::age(shown.fetched_at, now)),
         });
     }
@@ -46,10 +67,20 @@ fn summary_line(app: &App, width: usize, now: SystemTime) -> Line<'static> {
         parts.push(format!("{} loading", spinner(app.spinner_step)));
     }
     let head_width: usize = head.iter().map(|span| span.content.width()).sum();
-    let total_width = |parts: &[String]| head_width + parts.iter().map(|part| SEPARATOR.len() + part.width()).sum::<usize>();
+    let total_width = |parts: &[String]| {
+        head_width
+            + parts
+                .iter()
+                .map(|part| SEPARATOR.width() + part.width())
+                .sum::<usize>()
+    };
     // The project id is the longest part; shorten it first when the line does not fit.
     if total_width(&parts) > width {
         parts[1] = shorten_middle(&parts[1]);
+    }
+    // Then the counts, which the pane titles show too.
+    if total_width(&parts) > width && counts.is_some() {
+        parts.remove(3);
     }
     for part in parts {
         head.push(Span::styled(SEPARATOR, app.theme.dim));
@@ -72,7 +103,10 @@ fn message_line(app: &App) -> Line<'static> {
     if let FetchState::Failed { message } = &app.fetch {
         return Line::from(Span::styled(format!(" ✗ {message}"), app.theme.error));
     }
-    Line::from(Span::styled(" ? help  / filter  r refresh  y copy  s sort  Tab pane  q quit", app.theme.dim))
+    Line::from(Span::styled(
+        " ? help  / filter  r refresh  y copy  s sort  Tab pane  q quit",
+        app.theme.dim,
+    ))
 }
 
 /// Keeps the first and last four characters of a long id (`0123…cdef`).
@@ -92,7 +126,10 @@ mod tests {
 
     #[test]
     fn long_ids_are_shortened_in_the_middle() {
-        assert_eq!(shorten_middle("0123456789abcdef0123456789abcdef"), "0123…cdef");
+        assert_eq!(
+            shorten_middle("0123456789abcdef0123456789abcdef"),
+            "0123…cdef"
+        );
         assert_eq!(shorten_middle("short"), "short");
     }
 }
