@@ -23,7 +23,7 @@ use crate::tui::state::ProfileInfo;
 use crate::tui::theme::Theme;
 use crate::tui::{self, Session};
 
-/// Browse the build base images Huawei Cloud ServiceStage offers.
+/// Browse the build base images Huawei Cloud `ServiceStage` offers.
 ///
 /// Without a command, opens the terminal browser: languages on the left, versions on the
 /// right. `stage-images --demo` shows a bundled sample catalogue and needs no account.
@@ -54,7 +54,8 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 success, 1 request or service error, 2 usage or configuration error.";
+const EXIT_CODES: &str =
+    "Exit codes: 0 success, 1 request or service error, 2 usage or configuration error.";
 
 /// Commands that print and exit instead of opening the browser.
 #[derive(Debug, Subcommand)]
@@ -121,7 +122,11 @@ pub fn main() -> ExitCode {
 
 fn run(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
     let interactive = args.command.is_none();
-    let log_options = LogOptions { file: args.log_file.clone(), debug: args.debug, stderr: args.debug && !interactive };
+    let log_options = LogOptions {
+        file: args.log_file.clone(),
+        debug: args.debug,
+        stderr: args.debug && !interactive,
+    };
     let _log_guard = match logging::init(&log_options) {
         Ok(guard) => guard,
         Err(message) => {
@@ -164,7 +169,9 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
                 theme: Theme::from_env(),
                 utc_offset,
             };
-            tui::run(session).await.map_err(|error| Failure::Runtime(format!("{error:#}")))
+            tui::run(session)
+                .await
+                .map_err(|error| Failure::Runtime(format!("{error:#}")))
         }
     }
 }
@@ -181,10 +188,17 @@ async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
     if args.demo {
         let server = DemoServer::start(DemoServer::delay_from_env())
             .await
-            .map_err(|error| Failure::Runtime(format!("cannot start the demo server on 127.0.0.1: {error}")))?;
+            .map_err(|error| {
+                Failure::Runtime(format!(
+                    "cannot start the demo server on 127.0.0.1: {error}"
+                ))
+            })?;
         return Ok(Chosen {
             profile: server.profile(),
-            clipboard: ClipboardSettings { command: None, osc52: true },
+            clipboard: ClipboardSettings {
+                command: None,
+                osc52: true,
+            },
             demo_server: Some(server),
         });
     }
@@ -198,18 +212,24 @@ async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
         .profiles
         .remove(&name)
         .ok_or_else(|| Failure::Runtime(format!("profile {name:?} vanished after selection")))?;
-    Ok(Chosen { profile, clipboard: config.clipboard, demo_server: None })
+    Ok(Chosen {
+        profile,
+        clipboard: config.clipboard,
+        demo_server: None,
+    })
 }
 
 fn load_config(explicit: Option<PathBuf>) -> Result<Config, Failure> {
-    let (path, origin) = match explicit {
-        Some(path) => (path, ConfigOrigin::Explicit),
-        None => {
-            let path = location::default_config_file().ok_or_else(|| {
-                Failure::Usage("cannot find the home folder for the default config file; pass --config PATH".to_owned())
-            })?;
-            (path, ConfigOrigin::Default)
-        }
+    let (path, origin) = if let Some(path) = explicit {
+        (path, ConfigOrigin::Explicit)
+    } else {
+        let path = location::default_config_file().ok_or_else(|| {
+            Failure::Usage(
+                "cannot find the home folder for the default config file; pass --config PATH"
+                    .to_owned(),
+            )
+        })?;
+        (path, ConfigOrigin::Default)
     };
     Ok(Config::load(&path, origin)?)
 }

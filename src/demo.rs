@@ -68,11 +68,17 @@ impl DemoServer {
         let requests = Arc::new(AtomicU64::new(0));
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let requests = Arc::clone(&requests);
                 tokio::spawn(async move {
-                    let service = service_fn(move |request| answer(request, delay, Arc::clone(&requests)));
-                    if let Err(error) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {
+                    let service =
+                        service_fn(move |request| answer(request, delay, Arc::clone(&requests)));
+                    if let Err(error) = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                    {
                         tracing::debug!(%error, "demo server connection ended with an error");
                     }
                 });
@@ -102,11 +108,18 @@ impl DemoServer {
     pub fn profile(&self) -> Profile {
         Profile {
             name: "demo".to_owned(),
-            region: Region::parse(REGION).unwrap_or_else(|error| unreachable!("demo region: {error}")),
-            project_id: ProjectId::parse(PROJECT_ID).unwrap_or_else(|error| unreachable!("demo project id: {error}")),
+            region: Region::parse(REGION)
+                .unwrap_or_else(|error| unreachable!("demo region: {error}")),
+            project_id: ProjectId::parse(PROJECT_ID)
+                .unwrap_or_else(|error| unreachable!("demo project id: {error}")),
             endpoint: self.endpoint.clone(),
-            credentials: Credentials::Token(SecretSource::Inline(SecretString::from(TOKEN.to_owned()))),
-            network: NetworkSettings { connect_timeout: Duration::from_secs(5), timeout: Duration::from_secs(30) },
+            credentials: Credentials::Token(SecretSource::Inline(SecretString::from(
+                TOKEN.to_owned(),
+            ))),
+            network: NetworkSettings {
+                connect_timeout: Duration::from_secs(5),
+                timeout: Duration::from_secs(30),
+            },
         }
     }
 }
@@ -119,14 +132,22 @@ async fn answer(
     tokio::time::sleep(delay).await;
     let number = requests.fetch_add(1, Ordering::Relaxed) + 1;
     let expected_path = format!("/v3/{PROJECT_ID}/assembling/base-images");
-    let token = request.headers().get("x-auth-token").and_then(|value| value.to_str().ok());
-    let (status, body) = if request.uri().path() != expected_path || request.method() != hyper::Method::GET {
+    let token = request
+        .headers()
+        .get("x-auth-token")
+        .and_then(|value| value.to_str().ok());
+    let (status, body) = if request.uri().path() != expected_path
+        || request.method() != hyper::Method::GET
+    {
         (
             StatusCode::NOT_FOUND,
             r#"{"error_code":"DEMO.404","error_msg":"The demo server only serves the base image catalogue"}"#,
         )
     } else if token != Some(TOKEN) {
-        (StatusCode::UNAUTHORIZED, r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}"#)
+        (
+            StatusCode::UNAUTHORIZED,
+            r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}"#,
+        )
     } else {
         (StatusCode::OK, CATALOGUE_JSON)
     };

@@ -1,4 +1,4 @@
-//! stage-images: browse the build base images that Huawei Cloud ServiceStage offers.
+//! stage-images: browse the build base images that Huawei Cloud `ServiceStage` offers.
 //!
 //! The crate is a library with a thin binary on top, so that tests and benchmarks drive the
 //! same code as users. Modules by concern:

@@ -50,11 +50,20 @@ pub fn init(options: &LogOptions) -> Result<Option<LogGuard>, String> {
     let Some(path) = options.file.clone().or_else(default_log_file) else {
         return Ok(None);
     };
-    let file = open_log_file(&path).map_err(|error| format!("cannot open the log file {}: {error}", path.display()))?;
+    let file = open_log_file(&path)
+        .map_err(|error| format!("cannot open the log file {}: {error}", path.display()))?;
     let (writer, worker) = tracing_appender::non_blocking(file);
-    let default_level = if options.debug { "stage_images=debug,warn" } else { "stage_images=info,warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_target(true);
+    let default_level = if options.debug {
+        "stage_images=debug,warn"
+    } else {
+        "stage_images=info,warn"
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_target(true);
     let installed = if options.stderr {
         builder.with_writer(writer.and(std::io::stderr)).try_init()
     } else {
@@ -62,11 +71,17 @@ pub fn init(options: &LogOptions) -> Result<Option<LogGuard>, String> {
     };
     // A subscriber may already be installed (tests); logging then goes there.
     drop(installed);
-    Ok(Some(LogGuard { _worker: worker, path }))
+    Ok(Some(LogGuard {
+        _worker: worker,
+        path,
+    }))
 }
 
 fn open_log_file(path: &Path) -> std::io::Result<File> {
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)?;
     }
     if std::fs::metadata(path).is_ok_and(|meta| meta.len() > MAX_LOG_BYTES) {
@@ -97,7 +112,10 @@ mod tests {
         drop(file);
         assert_eq!(std::fs::metadata(&path).expect("new file").len(), 0);
         let rotated = dir.path().join("stage-images.log.1");
-        assert_eq!(std::fs::metadata(rotated).expect("rotated").len(), MAX_LOG_BYTES + 1);
+        assert_eq!(
+            std::fs::metadata(rotated).expect("rotated").len(),
+            MAX_LOG_BYTES + 1
+        );
     }
 
     #[test]
