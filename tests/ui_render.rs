@@ -1,0 +1,331 @@
+//! What the screen shows, drawn on ratatui's `TestBackend` at fixed sizes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use stage_images::api::Fetched;
+use stage_images::catalogue::{self, Catalogue, Language};
+use stage_images::tui::state::{App, FetchState, Origin, ProfileInfo, Shown};
+use stage_images::tui::theme::Theme;
+use stage_images::tui::update::{self, Message};
+use stage_images::tui::view;
+use time::UtcOffset;
+
+const EXAMPLE: &str = r#"{"Go":["1.11"],"Java":["8u181-jdk-alpine","11","17"],"Nodejs":["8","16"],"Php":["7-apache"],"Python":["3.7"],"Tomcat":["8-alpine"]}"#;
+
+/// 2026-12-04 12:00:00 UTC, the fixed "now" of every render.
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_385_600)
+}
+
+fn profile() -> ProfileInfo {
+    ProfileInfo {
+        name: "dev".into(),
+        region: "cn-north-4".into(),
+        project_id: "0123456789abcdef0123456789abcdef".into(),
+        endpoint: "https://servicestage.cn-north-4.myhuaweicloud.com".into(),
+        auth: "token".into(),
+        demo: false,
+    }
+}
+
+fn app_with(theme: Theme) -> App {
+    App::new(profile(), theme, UtcOffset::UTC)
+}
+
+fn loaded_with(json: &str, theme: Theme) -> App {
+    let mut app = app_with(theme);
+    update::start(&mut app, Instant::now());
+    let decoded = catalogue::decode(json.as_bytes()).expect("valid");
+    let fetched = Fetched {
+        catalogue: decoded.catalogue,
+        problems: decoded.problems,
+        request_id: None,
+        fetched_at: now() - Duration::from_secs(90),
+        elapsed: Duration::ZERO,
+    };
+    update::update(
+        &mut app,
+        Message::Fetched {
+            generation: 1,
+            result: Box::new(Ok(fetched)),
+        },
+        Instant::now(),
+    );
+    app
+}
+
+fn loaded() -> App {
+    loaded_with(EXAMPLE, Theme::monochrome())
+}
+
+fn press(app: &mut App, keys: &[KeyCode]) {
+    for &code in keys {
+        update::update(
+            app,
+            Message::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            Instant::now(),
+        );
+    }
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut info = app.frame;
+    terminal
+        .draw(|frame| info = view::render(app, frame, now()))
+        .expect("draw");
+    app.frame = info;
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut lines = Vec::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        lines.push(line.trim_end().to_owned());
+    }
+    lines.join("\n")
+}
+
+/// The row of the buffer holding `needle`, and the column where it starts.
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let screen = text(buffer);
+    screen.lines().enumerate().find_map(|(y, line)| {
+        line.find(needle)
+            .map(|byte| (line[..byte].chars().count() as u16, y as u16))
+    })
+}
+
+#[test]
+fn both_panes_at_80_by_24() {
+    let mut app = loaded();
+    press(&mut app, &[KeyCode::Char('j')]);
+    insta::assert_snapshot!(text(&draw(&mut app, 80, 24)));
+}
+
+#[test]
+fn selection_is_marked_without_colour() {
+    let mut app = loaded();
+    press(&mut app, &[KeyCode::Char('j'), KeyCode::Tab]);
+    let buffer = draw(&mut app, 80, 24);
+    let (x, y) = find(&buffer, "▶ 17").expect("selected version row");
+    let cell = &buffer[(x + 2, y)];
+    assert!(
+        cell.modifier.contains(Modifier::REVERSED),
+        "focused selection is reverse video"
+    );
+    assert_eq!(cell.bg, Color::Reset, "no background colour under NO_COLOR");
+    let (lx, ly) = find(&buffer, "▶ Java").expect("selected language row");
+    let language_cell = &buffer[(lx + 2, ly)];
+    assert!(
+        language_cell.modifier.contains(Modifier::BOLD),
+        "unfocused selection is bold"
+    );
+    assert!(!language_cell.modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn colour_theme_selection_also_has_modifier() {
+    let mut app = loaded_with(EXAMPLE, Theme::dark());
+    let buffer = draw(&mut app, 80, 24);
+    let (x, y) = find(&buffer, "▶ Go").expect("selected row");
+    assert!(buffer[(x + 2, y)].modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn status_bar_shows_profile_counts_and_time() {
+    let mut app = loaded();
+    let screen = text(&draw(&mut app, 120, 24));
+    let status = screen.lines().nth(22).expect("status line");
+    assert_eq!(
+        status,
+        " dev · cn-north-4 · 0123456789abcdef0123456789abcdef · token · 6 languages, 9 versions · fetched 11:58:30"
+    );
+}
+
+#[test]
+fn narrow_status_bar_shortens_project_id_then_drops_counts() {
+    let mut app = loaded();
+    let screen = text(&draw(&mut app, 100, 24));
+    let status = screen.lines().nth(22).expect("status line");
+    assert_eq!(
+        status,
+        " dev · cn-north-4 · 0123…cdef · token · 6 languages, 9 versions · fetched 11:58:30"
+    );
+    // The pane titles still show the counts when the status bar has no room for them.
+    let screen = text(&draw(&mut app, 80, 24));
+    let status = screen.lines().nth(22).expect("status line");
+    assert_eq!(
+        status,
+        " dev · cn-north-4 · 0123…cdef · token · fetched 11:58:30"
+    );
+    assert!(screen.starts_with("┏ Languages 6 "), "{screen}");
+}
+
+#[test]
+fn filter_is_shown_under_the_pane() {
+    let mut app = loaded();
+    press(
+        &mut app,
+        &[KeyCode::Char('/'), KeyCode::Char('j'), KeyCode::Char('a')],
+    );
+    insta::assert_snapshot!(text(&draw(&mut app, 60, 12)));
+}
+
+#[test]
+fn help_popup_lists_every_key() {
+    let mut app = loaded();
+    press(&mut app, &[KeyCode::Char('?')]);
+    let screen = text(&draw(&mut app, 80, 24));
+    insta::assert_snapshot!(screen);
+    for needle in [
+        "↑, k",
+        "PgDn",
+        "Tab",
+        "/",
+        "refresh the catalogue",
+        "copy the selected version",
+        "q, Esc, Ctrl-c",
+    ] {
+        assert!(screen.contains(needle), "help lacks {needle:?}");
+    }
+}
+
+#[test]
+fn loading_state_shows_spinner_and_endpoint() {
+    let mut app = app_with(Theme::monochrome());
+    update::start(&mut app, Instant::now());
+    insta::assert_snapshot!(text(&draw(&mut app, 80, 10)));
+}
+
+#[test]
+fn error_without_data_fills_the_pane() {
+    let mut app = app_with(Theme::monochrome());
+    app.fetch = FetchState::Failed {
+        message: "HTTP 401 Unauthorized: the credentials were rejected (wrong or expired token); check the profile's \
+                  credentials [APIGW.0301: Incorrect IAM authentication information] (request id req-1); press r to retry"
+            .into(),
+    };
+    insta::assert_snapshot!(text(&draw(&mut app, 80, 14)));
+}
+
+#[test]
+fn error_with_data_keeps_the_panes() {
+    let mut app = loaded();
+    app.fetch = FetchState::Failed {
+        message: "HTTP 503 Service Unavailable: ServiceStage is unavailable right now; retry later"
+            .into(),
+    };
+    let screen = text(&draw(&mut app, 100, 12));
+    assert!(screen.contains("▶ Go"), "{screen}");
+    let last = screen.lines().last().expect("message line");
+    assert_eq!(
+        last,
+        " ✗ HTTP 503 Service Unavailable: ServiceStage is unavailable right now; retry later"
+    );
+}
+
+#[test]
+fn cached_catalogue_shows_its_age() {
+    let mut app = app_with(Theme::monochrome());
+    let catalogue = catalogue::decode(EXAMPLE.as_bytes())
+        .expect("valid")
+        .catalogue;
+    app.show(Shown {
+        catalogue: Arc::new(catalogue),
+        fetched_at: now() - Duration::from_secs(3 * 3600 + 60),
+        origin: Origin::Cache,
+    });
+    let screen = text(&draw(&mut app, 120, 10));
+    assert!(screen.contains("· cached 3 h ago"), "{screen}");
+}
+
+#[test]
+fn tiny_terminal_shows_notice() {
+    let mut app = loaded();
+    assert_eq!(
+        text(&draw(&mut app, 20, 5)).lines().next(),
+        Some("terminal too small (")
+    );
+    assert_eq!(text(&draw(&mut app, 1, 1)), "t");
+    press(&mut app, &[KeyCode::Char('?')]);
+    assert_eq!(
+        text(&draw(&mut app, 10, 2)).lines().next(),
+        Some("terminal t")
+    );
+}
+
+#[test]
+fn popup_is_clamped_to_small_screen() {
+    let mut app = loaded();
+    press(&mut app, &[KeyCode::Char('?')]);
+    let screen = text(&draw(&mut app, 40, 10));
+    assert!(screen.contains("Help"), "{screen}");
+}
+
+#[test]
+fn wide_characters_keep_columns_aligned() {
+    let json = r#"{"语言":["版本十七","17"],"Go":["1.22"]}"#;
+    let mut app = loaded_with(json, Theme::monochrome());
+    press(&mut app, &[KeyCode::Char('j')]);
+    let buffer = draw(&mut app, 60, 10);
+    let screen = text(&buffer);
+    insta::assert_snapshot!(screen);
+    // Every row is exactly as wide as the screen: wide characters take two cells.
+    for line in screen.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(line) <= 60, "{line}");
+    }
+}
+
+#[test]
+fn large_language_draws_the_window_around_selection() {
+    let versions: Vec<String> = (0..100_000).map(|number| format!("1.{number}")).collect();
+    let catalogue = Catalogue::new(vec![Language::new("Big", versions)]);
+    let mut app = app_with(Theme::monochrome());
+    app.show(Shown {
+        catalogue: Arc::new(catalogue),
+        fetched_at: now(),
+        origin: Origin::Network,
+    });
+    press(&mut app, &[KeyCode::Tab, KeyCode::End]);
+    let screen = text(&draw(&mut app, 60, 12));
+    assert!(
+        screen.contains("▶ 1.0"),
+        "the oldest version is last: {screen}"
+    );
+    assert!(screen.contains("1.7"), "{screen}");
+    press(&mut app, &[KeyCode::Home]);
+    let screen = text(&draw(&mut app, 60, 12));
+    assert!(screen.contains("▶ 1.99999"), "{screen}");
+}
+
+#[test]
+fn every_size_renders_without_panic() {
+    for (width, height) in [(1, 1), (20, 5), (40, 10), (80, 24), (200, 60)] {
+        for popup in [false, true] {
+            let mut app = loaded();
+            if popup {
+                press(&mut app, &[KeyCode::Char('?')]);
+            }
+            let buffer = draw(&mut app, width, height);
+            assert_eq!(buffer.area.width, width);
+        }
+    }
+}
