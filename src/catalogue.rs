@@ -177,7 +177,8 @@ impl Catalogue {
 }
 
 /// Lowercases a language name and maps well-known aliases to one spelling.
-fn canonical_language_name(name: &str) -> String {
+#[must_use]
+pub fn canonical_language_name(name: &str) -> String {
     let lower = name.trim().to_lowercase();
     let canonical = match lower.as_str() {
         "node" | "node.js" | "nodejs" | "js" | "javascript" => "nodejs",

@@ -8,12 +8,15 @@ pub mod error;
 pub mod location;
 pub mod profile;
 mod raw;
+pub mod ui;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use error::ConfigError;
 pub use profile::{NetworkSettings, Profile};
+pub(crate) use raw::parse_document;
+pub use ui::UiSettings;
 
 use crate::command::ExternalCommand;
 
@@ -31,6 +34,8 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
     /// How copying to the clipboard works.
     pub clipboard: ClipboardSettings,
+    /// Mouse, theme and key bindings of the browser.
+    pub ui: UiSettings,
     /// Things that work but look wrong (an unknown region), for the log and stderr.
     pub warnings: Vec<String>,
 }
@@ -74,6 +79,15 @@ impl Config {
     /// Validates config text that was read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
         let raw = raw::parse(path, text)?;
+        let ui = ui::read(
+            path,
+            text,
+            &ui::RawUi {
+                mouse: raw.mouse,
+                theme: raw.theme.as_ref(),
+                keys: raw.keys.as_ref(),
+            },
+        )?;
         let mut warnings = Vec::new();
         let mut profiles = BTreeMap::new();
         for (name, table) in raw.profiles {
@@ -130,6 +144,7 @@ impl Config {
                 command: clipboard_command,
                 osc52: raw.osc52.unwrap_or(true),
             },
+            ui,
             warnings,
         })
     }

@@ -8,7 +8,8 @@
 //! - [`catalogue`]: the model, decoding and version order;
 //! - [`tui`]: the terminal UI (state, update and view kept apart);
 //! - [`cli`]: argument parsing and the non-interactive commands;
-//! - [`demo`]: the bundled catalogue served on loopback.
+//! - [`demo`]: the bundled catalogue served on loopback;
+//! - [`release_status`]: LTS and end-of-life dates of language versions.
 
 pub mod api;
 pub mod auth;
@@ -22,5 +23,6 @@ pub mod endpoint;
 pub mod logging;
 pub mod project_id;
 pub mod region;
+pub mod release_status;
 pub mod secret;
 pub mod tui;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -23,6 +24,9 @@ pub struct RawConfig {
     pub default_profile: Option<Spanned<String>>,
     pub clipboard_command: Option<Spanned<String>>,
     pub osc52: Option<bool>,
+    pub mouse: Option<bool>,
+    pub theme: Option<Spanned<super::ui::RawTheme>>,
+    pub keys: Option<BTreeMap<String, Spanned<toml::Value>>>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Spanned<RawProfile>>,
 }
@@ -41,9 +45,15 @@ pub struct RawProfile {
     pub timeout: Option<Spanned<String>>,
 }
 
-/// Parses the file's text, turning every TOML or type error into a [`ConfigError`] that names
-/// the line and the key.
+/// Parses the config file's text, turning every TOML or type error into a [`ConfigError`] that
+/// names the line and the key.
 pub fn parse(path: &Path, text: &str) -> Result<RawConfig, ConfigError> {
+    parse_document(path, text)
+}
+
+/// Parses any TOML file the program reads into `T`, with the same file, line and key in every
+/// error as for the config file.
+pub fn parse_document<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
     let document = DeTable::parse(text).map_err(|error| {
         let offset = error.span().map(|span| span.start);
         ConfigError {
@@ -53,7 +63,7 @@ pub fn parse(path: &Path, text: &str) -> Result<RawConfig, ConfigError> {
             message: format!("invalid TOML: {}", error.message()),
         }
     })?;
-    toml::from_str::<RawConfig>(text).map_err(|error| {
+    toml::from_str::<T>(text).map_err(|error| {
         let offset = error.span().map(|span| span.start);
         let key = offset.and_then(|offset| key_at(document.get_ref(), offset, ""));
         let message = describe(error.message(), key.as_deref());

@@ -67,6 +67,34 @@ impl Action {
             Self::Quit => "quit (Esc clears a filter first)",
         }
     }
+
+    /// The action's name in the `[keys]` table of the config file.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::PageUp => "page_up",
+            Self::PageDown => "page_down",
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::FocusLanguages => "focus_languages",
+            Self::FocusVersions => "focus_versions",
+            Self::SwitchPane => "switch_pane",
+            Self::Filter => "filter",
+            Self::Refresh => "refresh",
+            Self::Copy => "copy",
+            Self::ToggleOrder => "sort",
+            Self::Help => "help",
+            Self::Quit => "quit",
+        }
+    }
+
+    /// Finds the action with a `[keys]` name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.name() == name)
+    }
 }
 
 /// A key with its modifiers, as bound in the key table.
@@ -181,6 +209,25 @@ impl Default for KeyMap {
 }
 
 impl KeyMap {
+    /// A key table from bindings in lookup order. The first binding of a key wins, so callers
+    /// that accept user input reject duplicate keys before building one.
+    #[must_use]
+    pub fn from_bindings(bindings: Vec<(KeyBinding, Action)>) -> Self {
+        Self { bindings }
+    }
+
+    /// Every binding, in lookup order.
+    #[must_use]
+    pub fn bindings(&self) -> &[(KeyBinding, Action)] {
+        &self.bindings
+    }
+
+    /// The label of the first key bound to an action, for hints.
+    #[must_use]
+    pub fn first_label(&self, action: Action) -> Option<String> {
+        self.keys_for(action).next().map(KeyBinding::label)
+    }
+
     /// The action bound to a key, if any.
     #[must_use]
     pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
@@ -247,6 +294,14 @@ mod tests {
                 "{action:?} has no key"
             );
         }
+    }
+
+    #[test]
+    fn action_names_round_trip() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_name(action.name()), Some(action));
+        }
+        assert_eq!(Action::from_name("toggle_order"), None);
     }
 
     #[test]

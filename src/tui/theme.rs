@@ -2,6 +2,8 @@
 //!
 //! Every element that must stand out also has a modifier or a symbol, so the screen stays
 //! readable without colour: with `NO_COLOR` set, [`Theme::monochrome`] drops every colour.
+//! [`Theme::dark`] and [`Theme::light`] are the built-in colour themes; the `[theme]` table of
+//! the config file starts from one of them (see `config::ui`).
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -24,6 +26,10 @@ pub struct Theme {
     pub error: Style,
     /// Demo data label.
     pub demo: Style,
+    /// Release status of a long-term support line that is still supported.
+    pub lts: Style,
+    /// Release status of a line past its end of life.
+    pub end_of_life: Style,
 }
 
 impl Theme {
@@ -31,9 +37,16 @@ impl Theme {
     /// (<https://no-color.org>).
     #[must_use]
     pub fn from_env() -> Self {
+        Self::dark().unless_no_color()
+    }
+
+    /// This theme, or the monochrome one when `NO_COLOR` is set to a non-empty value, because
+    /// the user's wish for no colour wins over any configured theme.
+    #[must_use]
+    pub fn unless_no_color(self) -> Self {
         match std::env::var_os("NO_COLOR") {
             Some(value) if !value.is_empty() => Self::monochrome(),
-            _ => Self::dark(),
+            _ => self,
         }
     }
 
@@ -56,6 +69,32 @@ impl Theme {
             warning: Style::new().fg(Color::Yellow),
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             demo: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            lts: Style::new().fg(Color::Green),
+            end_of_life: Style::new().fg(Color::Red),
+        }
+    }
+
+    /// Colours for light terminal backgrounds: no yellow or cyan text, which fade on white.
+    #[must_use]
+    pub fn light() -> Self {
+        Self {
+            selection: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            selection_unfocused: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            border_focused: Style::new().fg(Color::Blue),
+            border: Style::new().fg(Color::Gray),
+            title: Style::new().add_modifier(Modifier::BOLD),
+            dim: Style::new().fg(Color::DarkGray),
+            status_bar: Style::new(),
+            info: Style::new().fg(Color::Blue),
+            success: Style::new().fg(Color::Green),
+            warning: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            demo: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            lts: Style::new().fg(Color::Green),
+            end_of_life: Style::new().fg(Color::Red),
         }
     }
 
@@ -75,6 +114,8 @@ impl Theme {
             warning: Style::new().add_modifier(Modifier::BOLD),
             error: Style::new().add_modifier(Modifier::BOLD),
             demo: Style::new().add_modifier(Modifier::BOLD),
+            lts: Style::new(),
+            end_of_life: Style::new(),
         }
     }
 }
@@ -101,11 +142,14 @@ mod tests {
 
     #[test]
     fn colour_selection_has_a_modifier_too() {
-        assert!(
-            Theme::dark()
-                .selection
-                .add_modifier
-                .contains(Modifier::BOLD)
-        );
+        for theme in [Theme::dark(), Theme::light()] {
+            assert!(theme.selection.add_modifier.contains(Modifier::BOLD));
+            assert!(
+                theme
+                    .selection_unfocused
+                    .add_modifier
+                    .contains(Modifier::BOLD)
+            );
+        }
     }
 }
