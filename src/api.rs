@@ -122,11 +122,17 @@ impl Client {
             self.auth.authorize(&mut request).await?;
         }
 
-        let response = self
-            .http
-            .execute(request)
-            .await
-            .map_err(|error| transport_error(&error, &endpoint, self.network))?;
+        let response = self.http.execute(request).await.map_err(|error| {
+            let error = transport_error(&error, &endpoint, self.network);
+            tracing::warn!(
+                method = "GET",
+                %url,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                %error,
+                "catalogue request failed without an answer"
+            );
+            error
+        })?;
         let status = response.status();
         let request_id = header_text(response.headers(), REQUEST_ID_HEADER);
         if status.is_redirection() {

@@ -4,23 +4,30 @@
 //! with a plain message on standard error and exit code 2. Exit codes: 0 success, 1 request or
 //! service error, 2 usage or configuration error.
 
+mod completions;
+mod has;
 mod list;
+mod output;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use time::UtcOffset;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::api::{self, FetchError};
 use crate::clipboard::Clipboard;
 use crate::config::location::{self, CONFIG_ENV};
-use crate::config::{ClipboardSettings, Config, ConfigError, ConfigOrigin, PROFILE_ENV, Profile};
+use crate::config::{
+    ClipboardSettings, Config, ConfigError, ConfigOrigin, PROFILE_ENV, Profile, UiSettings,
+};
 use crate::demo::DemoServer;
 use crate::logging::{self, LOG_FILE_ENV, LogOptions};
+use crate::release_status::ReleaseTable;
+use crate::release_status::file::default_override_file;
 use crate::tui::state::ProfileInfo;
-use crate::tui::theme::Theme;
 use crate::tui::{self, Session};
 
 /// Browse the build base images Huawei Cloud `ServiceStage` offers.
@@ -62,10 +69,20 @@ const EXIT_CODES: &str =
 pub enum Command {
     /// Print every language with its versions, or the versions of one language
     List(ListArgs),
+    /// Exit with 0 when a language offers a version and 1 when it does not, for CI checks
+    Has(HasArgs),
+    /// Print shell completions: `eval "$(stage-images completions bash)"`
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff: `stage-images man > stage-images.1`
+    Man,
 }
 
 /// Arguments of `list`.
 #[derive(Debug, ClapArgs)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag, as clap maps them"
+)]
 pub struct ListArgs {
     /// Language to list, case-insensitive (`java`, `node`, `golang`)
     pub language: Option<String>,
@@ -77,6 +94,37 @@ pub struct ListArgs {
     /// Keep the order the service returned instead of newest first
     #[arg(long)]
     pub api_order: bool,
+
+    /// Print one `language<TAB>version` line per version, for grep, cut and awk
+    #[arg(long, conflicts_with = "json")]
+    pub plain: bool,
+
+    /// Add the release status (LTS, end of life) to every format. Text printed to a terminal
+    /// shows it without this flag, but JSON and --plain only with it
+    #[arg(long)]
+    pub release_status: bool,
+}
+
+/// Arguments of `has`.
+#[derive(Debug, ClapArgs)]
+pub struct HasArgs {
+    /// Language, case-insensitive (`java`, `node`, `golang`)
+    pub language: String,
+
+    /// Version exactly as the service lists it (`21`, `8u181-jdk-alpine`)
+    pub version: String,
+
+    /// Print nothing, so that only the exit code reports the result
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, ClapArgs)]
+pub struct CompletionsArgs {
+    /// Shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Why a run failed, which decides the exit code.
@@ -90,6 +138,9 @@ pub enum Failure {
     Fetch(#[from] FetchError),
     #[error("{0}")]
     Runtime(String),
+    /// `has` found no such version and has already printed why.
+    #[error("the version is not offered")]
+    NotOffered,
 }
 
 impl Failure {
@@ -99,7 +150,7 @@ impl Failure {
         match self {
             Self::Config(_) | Self::Usage(_) => 2,
             Self::Fetch(error) if error.is_configuration() => 2,
-            Self::Fetch(_) | Self::Runtime(_) => 1,
+            Self::Fetch(_) | Self::Runtime(_) | Self::NotOffered => 1,
         }
     }
 }
@@ -112,8 +163,8 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     match run(args, utc_offset) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::NotOffered) => ExitCode::from(Failure::NotOffered.exit_code()),
         Err(failure) => {
-            tracing::error!(%failure, "stage-images failed");
             eprintln!("stage-images: {failure}");
             ExitCode::from(failure.exit_code())
         }
@@ -121,6 +172,15 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
+    // Generated documents need no config, log or network, so that shells can load
+    // completions at start-up quickly and without side effects.
+    match &args.command {
+        Some(Command::Completions(completions_args)) => {
+            return completions::print_completions(completions_args.shell);
+        }
+        Some(Command::Man) => return completions::print_man_page(),
+        _ => {}
+    }
     let interactive = args.command.is_none();
     let log_options = LogOptions {
         file: args.log_file.clone(),
@@ -135,6 +195,16 @@ fn run(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
         }
     };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?args.command, "stage-images started");
+    // The outcome is logged here, while the log writer still runs: it stops with `_log_guard`.
+    let result = run_logged(args, utc_offset, interactive);
+    match &result {
+        Ok(()) | Err(Failure::NotOffered) => tracing::info!("stage-images finished"),
+        Err(failure) => tracing::error!(%failure, "stage-images failed"),
+    }
+    result
+}
+
+fn run_logged(args: Args, utc_offset: UtcOffset, interactive: bool) -> Result<(), Failure> {
     if interactive && !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "standard output is not a terminal; use `stage-images list` for scripts".to_owned(),
@@ -160,14 +230,24 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
     let client = api::Client::new(profile).map_err(|error| Failure::Runtime(error.to_string()))?;
 
     match args.command {
-        Some(Command::List(list_args)) => list::run(&client, &list_args).await,
+        Some(Command::List(list_args)) => {
+            let release_status = load_release_status()?;
+            let today = today(utc_offset);
+            list::run(&client, &list_args, &release_status, today).await
+        }
+        Some(Command::Has(has_args)) => has::run(&client, &has_args).await,
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
         None => {
+            let release_status = load_release_status()?;
             let session = Session {
                 profile: profile_info(profile, chosen.demo_server.is_some()),
                 client,
                 clipboard: Clipboard::from_settings(&chosen.clipboard),
-                theme: Theme::from_env(),
+                theme: chosen.ui.theme.unless_no_color(),
                 utc_offset,
+                keymap: chosen.ui.keymap.clone(),
+                mouse: chosen.ui.mouse,
+                release_status: Arc::new(release_status),
             };
             tui::run(session)
                 .await
@@ -176,10 +256,26 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
     }
 }
 
+/// Reads the bundled release status table and the user's override file.
+fn load_release_status() -> Result<ReleaseTable, Failure> {
+    let table = ReleaseTable::load(default_override_file().as_deref())?;
+    if let Some(path) = &table.override_file {
+        tracing::info!(path = %path.display(), "release status override file read");
+    }
+    Ok(table)
+}
+
+/// Today's date in local time.
+fn today(utc_offset: UtcOffset) -> Date {
+    OffsetDateTime::now_utc().to_offset(utc_offset).date()
+}
+
 /// The profile of this run and the settings that come with it.
 struct Chosen {
     profile: Profile,
     clipboard: ClipboardSettings,
+    /// Mouse, theme and keys; the defaults for the demo, which reads no config.
+    ui: UiSettings,
     /// Keeps the demo server running for the whole run.
     demo_server: Option<DemoServer>,
 }
@@ -199,6 +295,7 @@ async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
                 command: None,
                 osc52: true,
             },
+            ui: UiSettings::default(),
             demo_server: Some(server),
         });
     }
@@ -215,6 +312,7 @@ async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
     Ok(Chosen {
         profile,
         clipboard: config.clipboard,
+        ui: config.ui,
         demo_server: None,
     })
 }

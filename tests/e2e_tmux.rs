@@ -11,13 +11,19 @@ fn binary() -> String {
     support::binary().display().to_string()
 }
 
-/// The rows of the versions pane, trimmed, without empty rows.
+/// The rows of the versions pane, trimmed, without empty rows or release status labels.
 fn versions_column(screen: &str) -> Vec<String> {
     screen
         .lines()
         .skip(1)
         .filter_map(|line| line.split(['│', '┃']).nth(3))
-        .map(|cell| cell.trim().to_owned())
+        .map(|cell| {
+            cell.trim()
+                .split("  ")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .filter(|cell| !cell.is_empty())
         .collect()
 }

@@ -1,13 +1,30 @@
-//! `stage-images list`: the catalogue as text or JSON, for people and scripts.
+//! `stage-images list`: the catalogue as text, `--plain` lines or JSON, for people and scripts.
+//!
+//! Release status (LTS, end of life) is added to text printed to a terminal, and to every format
+//! with `--release-status`. Without the flag, output to a pipe and `--plain` and `--json` keep
+//! their stable shapes, so scripts see only what the service returned.
 
-use std::io::{self, Write};
+mod status;
 
+use std::io::IsTerminal;
+
+use time::Date;
+
+use super::output::write_stdout;
 use super::{Failure, ListArgs};
 use crate::api::Client;
 use crate::catalogue::{Catalogue, Language, VersionOrder};
+use crate::release_status::ReleaseTable;
+use status::Annotator;
 
-/// Fetches the catalogue and prints what `args` asks for.
-pub async fn run(client: &Client, args: &ListArgs) -> Result<(), Failure> {
+/// Fetches the catalogue and prints what `args` asks for, with release status from
+/// `release_status` as of `today`.
+pub async fn run(
+    client: &Client,
+    args: &ListArgs,
+    release_status: &ReleaseTable,
+    today: Date,
+) -> Result<(), Failure> {
     let fetched = client.fetch_catalogue().await?;
     if let Some(summary) = fetched.problems.summary() {
         eprintln!("stage-images: warning: {summary}");
@@ -22,12 +39,20 @@ pub async fn run(client: &Client, args: &ListArgs) -> Result<(), Failure> {
         Some(query) => vec![find(catalogue, query)?],
         None => catalogue.languages().iter().collect(),
     };
+
+    let for_people = !args.json && !args.plain && std::io::stdout().is_terminal();
+    let annotator = (args.release_status || for_people).then_some(Annotator {
+        table: release_status,
+        today,
+    });
     let text = if args.json {
-        json(&languages, order)
+        status::json(&languages, order, annotator)
+    } else if args.plain {
+        plain(&languages, order, annotator)
     } else if args.language.is_some() {
-        one_per_line(languages[0], order)
+        one_per_line(languages[0], order, annotator)
     } else {
-        table(&languages, order)
+        table(&languages, order, annotator)
     };
     write_stdout(&text)
 }
@@ -48,18 +73,32 @@ fn find<'a>(catalogue: &'a Catalogue, query: &str) -> Result<&'a Language, Failu
     })
 }
 
-/// One version per line, for `list LANGUAGE`.
-fn one_per_line(language: &Language, order: VersionOrder) -> String {
+/// One version per line, for `list LANGUAGE`; the release status follows in a second column.
+fn one_per_line(
+    language: &Language,
+    order: VersionOrder,
+    annotator: Option<Annotator<'_>>,
+) -> String {
+    let width = language
+        .versions(order)
+        .map(|version| version.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut text = String::new();
     for version in language.versions(order) {
-        text.push_str(version);
+        let label = annotator
+            .and_then(|annotator| annotator.label(language.name(), version))
+            .unwrap_or_default();
+        let line = format!("{version:<width$}  {label}");
+        text.push_str(line.trim_end());
         text.push('\n');
     }
     text
 }
 
-/// Each language with its versions on one line, names aligned.
-fn table(languages: &[&Language], order: VersionOrder) -> String {
+/// Each language with its versions on one line, names aligned; `(LTS)` or `(EOL)` follows a
+/// version when release status is shown.
+fn table(languages: &[&Language], order: VersionOrder, annotator: Option<Annotator<'_>>) -> String {
     let width = languages
         .iter()
         .map(|language| language.name().chars().count())
@@ -67,7 +106,17 @@ fn table(languages: &[&Language], order: VersionOrder) -> String {
         .unwrap_or(0);
     let mut text = String::new();
     for language in languages {
-        let versions: Vec<&str> = language.versions(order).collect();
+        let versions: Vec<String> = language
+            .versions(order)
+            .map(|version| {
+                match annotator
+                    .and_then(|annotator| annotator.short_label(language.name(), version))
+                {
+                    Some(mark) => format!("{version} ({mark})"),
+                    None => version.to_owned(),
+                }
+            })
+            .collect();
         let line = format!("{:<width$}  {}", language.name(), versions.join("  "));
         text.push_str(line.trim_end());
         text.push('\n');
@@ -75,40 +124,27 @@ fn table(languages: &[&Language], order: VersionOrder) -> String {
     text
 }
 
-/// A JSON object mapping language names to version arrays, like the API's answer.
-fn json(languages: &[&Language], order: VersionOrder) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = languages
-        .iter()
-        .map(|language| {
-            let versions = language
-                .versions(order)
-                .map(serde_json::Value::from)
-                .collect();
-            (
-                language.name().to_owned(),
-                serde_json::Value::Array(versions),
-            )
-        })
-        .collect();
-    let mut text =
-        serde_json::to_string_pretty(&serde_json::Value::Object(object)).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-/// Writes to standard output; a closed pipe (`| head`) ends the output quietly.
-fn write_stdout(text: &str) -> Result<(), Failure> {
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(Failure::Runtime(format!(
-            "cannot write to standard output: {error}"
-        ))),
+/// `language<TAB>version` lines, with the release status as a third field when shown (empty
+/// when the table has no entry for the version).
+fn plain(languages: &[&Language], order: VersionOrder, annotator: Option<Annotator<'_>>) -> String {
+    let mut text = String::new();
+    for language in languages {
+        for version in language.versions(order) {
+            text.push_str(language.name());
+            text.push('\t');
+            text.push_str(version);
+            if let Some(annotator) = annotator {
+                text.push('\t');
+                text.push_str(
+                    &annotator
+                        .label(language.name(), version)
+                        .unwrap_or_default(),
+                );
+            }
+            text.push('\n');
+        }
     }
+    text
 }
 
 #[cfg(test)]
@@ -126,8 +162,68 @@ mod tests {
         let catalogue = sample();
         let languages: Vec<&Language> = catalogue.languages().iter().collect();
         assert_eq!(
-            table(&languages, VersionOrder::NewestFirst),
+            table(&languages, VersionOrder::NewestFirst, None),
             "Go    1.11\nJava  17  11  8u181-jdk-alpine\n"
+        );
+    }
+
+    fn annotator(table: &ReleaseTable) -> Annotator<'_> {
+        Annotator {
+            table,
+            today: time::macros::date!(2026 - 12 - 04),
+        }
+    }
+
+    #[test]
+    fn table_marks_lts_and_end_of_life() {
+        let catalogue = sample();
+        let languages: Vec<&Language> = catalogue.languages().iter().collect();
+        let release_status = ReleaseTable::bundled().expect("bundled table");
+        assert_eq!(
+            table(
+                &languages,
+                VersionOrder::NewestFirst,
+                Some(annotator(&release_status))
+            ),
+            "Go    1.11 (EOL)\nJava  17 (LTS)  11 (LTS)  8u181-jdk-alpine (LTS)\n"
+        );
+    }
+
+    #[test]
+    fn one_per_line_adds_a_status_column() {
+        let catalogue = sample();
+        let java = catalogue.find_language("java").expect("Java");
+        let release_status = ReleaseTable::bundled().expect("bundled table");
+        assert_eq!(
+            one_per_line(
+                java,
+                VersionOrder::NewestFirst,
+                Some(annotator(&release_status))
+            ),
+            "17                LTS\n11                LTS\n8u181-jdk-alpine  LTS\n"
+        );
+        assert_eq!(
+            one_per_line(java, VersionOrder::NewestFirst, None),
+            "17\n11\n8u181-jdk-alpine\n"
+        );
+    }
+
+    #[test]
+    fn plain_lines_have_tabs() {
+        let catalogue = sample();
+        let languages: Vec<&Language> = catalogue.languages().iter().collect();
+        assert_eq!(
+            plain(&languages, VersionOrder::NewestFirst, None),
+            "Go\t1.11\nJava\t17\nJava\t11\nJava\t8u181-jdk-alpine\n"
+        );
+        let release_status = ReleaseTable::bundled().expect("bundled table");
+        assert_eq!(
+            plain(
+                &languages[..1],
+                VersionOrder::NewestFirst,
+                Some(annotator(&release_status))
+            ),
+            "Go\t1.11\tEOL 2019-09-03\n"
         );
     }
 
@@ -136,7 +232,7 @@ mod tests {
         let catalogue = sample();
         let languages: Vec<&Language> = catalogue.languages().iter().collect();
         let parsed: serde_json::Value =
-            serde_json::from_str(&json(&languages, VersionOrder::Api)).expect("json");
+            serde_json::from_str(&status::json(&languages, VersionOrder::Api, None)).expect("json");
         assert_eq!(
             parsed,
             serde_json::json!({"Go": ["1.11"], "Java": ["8u181-jdk-alpine", "11", "17"]})

@@ -33,8 +33,13 @@ where
         clipboard,
         theme,
         utc_offset,
+        keymap,
+        mouse: _,
+        release_status,
     } = session;
     let mut app = App::new(profile, theme, utc_offset);
+    app.keymap = keymap;
+    app.release_status = release_status;
     let (sender, mut receiver) = mpsc::unbounded_channel::<Message>();
     let mut events = EventStream::new();
     let mut terminate = signal(SignalKind::terminate())?;
@@ -92,6 +97,7 @@ fn message_for(event: Event) -> Option<Message> {
         Event::Key(key) => Some(Message::Key(key)),
         Event::Resize(_, _) => Some(Message::Resize),
         Event::Paste(text) => Some(Message::Paste(text)),
+        Event::Mouse(event) => Some(Message::Mouse(event)),
         _ => None,
     }
 }

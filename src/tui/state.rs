@@ -13,6 +13,7 @@ use super::action::KeyMap;
 use super::list::{self, ListPane};
 use super::theme::Theme;
 use crate::catalogue::{Catalogue, Language, VersionOrder};
+use crate::release_status::ReleaseTable;
 
 /// How long a transient notice stays in the status bar.
 pub const NOTICE_DURATION: Duration = Duration::from_secs(5);
@@ -114,6 +115,8 @@ pub struct App {
     pub notice: Option<Notice>,
     pub keymap: KeyMap,
     pub theme: Theme,
+    /// Release status shown beside versions; empty until the event loop sets it.
+    pub release_status: Arc<ReleaseTable>,
     /// Offset of local time from UTC, read once at start-up.
     pub utc_offset: UtcOffset,
     pub frame: FrameInfo,
@@ -139,6 +142,7 @@ impl App {
             notice: None,
             keymap: KeyMap::default(),
             theme,
+            release_status: Arc::default(),
             utc_offset,
             frame: FrameInfo::default(),
             spinner_step: 0,

@@ -9,7 +9,9 @@ use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -19,6 +21,9 @@ use ratatui::backend::CrosstermBackend;
 
 /// Whether the terminal is currently in full-screen mode, so restoring happens once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Whether mouse capture is on, so restoring turns it off.
+static MOUSE: AtomicBool = AtomicBool::new(false);
 
 /// The terminal in full-screen mode; leaving it restores the terminal.
 pub struct TerminalGuard {
@@ -32,14 +37,22 @@ impl std::fmt::Debug for TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Switches to raw mode and the alternate screen.
-    pub fn enter() -> io::Result<Self> {
+    /// Switches to raw mode and the alternate screen, and captures the mouse when `mouse` is
+    /// true.
+    pub fn enter(mouse: bool) -> io::Result<Self> {
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let mut stdout = io::stdout();
         if let Err(error) = execute!(stdout, EnterAlternateScreen, Hide, EnableBracketedPaste) {
             restore();
             return Err(error);
+        }
+        if mouse {
+            MOUSE.store(true, Ordering::SeqCst);
+            if let Err(error) = execute!(stdout, EnableMouseCapture) {
+                restore();
+                return Err(error);
+            }
         }
         match Terminal::new(CrosstermBackend::new(stdout)) {
             Ok(terminal) => Ok(Self { terminal }),
@@ -61,6 +74,9 @@ impl Drop for TerminalGuard {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut stdout = io::stdout();
+        if MOUSE.swap(false, Ordering::SeqCst) {
+            let _ = execute!(stdout, DisableMouseCapture);
+        }
         let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
         let _ = disable_raw_mode();
         let _ = stdout.flush();

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use super::action::{self, Action};
 use super::state::{App, FetchState, NoticeKind, Origin, Pane, Popup, Shown};
@@ -19,6 +19,8 @@ use crate::clipboard::{CopyOutcome, CopyReport};
 pub enum Message {
     /// A key event from the terminal.
     Key(KeyEvent),
+    /// A mouse event from the terminal (only sent while mouse capture is on).
+    Mouse(MouseEvent),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     /// The terminal was resized; only a redraw is needed.
@@ -49,6 +51,10 @@ pub enum Effect {
 pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
     match message {
         Message::Key(key) => on_key(app, key, now),
+        Message::Mouse(event) => {
+            super::mouse::on_mouse(app, event);
+            Vec::new()
+        }
         Message::Paste(text) => {
             if app.popup.is_none() && app.focused_pane().editing {
                 let pasted: String = text.chars().filter(|c| !c.is_control()).collect();

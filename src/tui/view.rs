@@ -20,6 +20,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use time::OffsetDateTime;
 
 use super::state::{App, FrameInfo, Popup};
 
@@ -56,7 +57,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
         Layout::horizontal([Constraint::Length(languages_width), Constraint::Min(10)]).areas(main);
 
     let language_offset = panes::render_languages(app, frame, languages_area);
-    let version_offset = panes::render_versions(app, frame, versions_area);
+    let today = OffsetDateTime::from(now).to_offset(app.utc_offset).date();
+    let version_offset = panes::render_versions(app, frame, versions_area, today);
     status::render(app, frame, status_area, now);
     if app.popup == Some(Popup::Help) {
         help::render(app, frame, area);

@@ -8,6 +8,7 @@
 
 pub mod server;
 pub mod tmux;
+pub mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::centered;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, KeyBinding};
 use crate::tui::state::App;
 
 /// The rows of the help popup: keys and what they do.
@@ -16,16 +16,52 @@ pub fn rows(app: &App) -> Vec<(String, &'static str)> {
     Action::ALL
         .iter()
         .map(|&action| {
-            let keys: Vec<String> = app
-                .keymap
-                .keys_for(action)
-                .map(super::super::action::KeyBinding::label)
-                .collect();
+            let keys: Vec<String> = app.keymap.keys_for(action).map(KeyBinding::label).collect();
             (keys.join(", "), action.description())
         })
         .collect()
 }
 
+/// Where the release status beside versions comes from: the bundled table's date and the
+/// override file, when there is one.
+fn release_status_lines(app: &App) -> Vec<Line<'static>> {
+    let table = &app.release_status;
+    if table.is_empty() {
+        return Vec::new();
+    }
+    let date = table
+        .date
+        .map_or_else(|| "an unknown date".to_owned(), |date| date.to_string());
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" Release status (LTS, EOL): bundled table of {date}"),
+        app.theme.dim,
+    ))];
+    if let Some(path) = &table.override_file {
+        lines.push(Line::from(Span::styled(
+            format!(" with overrides from {}", path.display()),
+            app.theme.dim,
+        )));
+    }
+    lines
+}
+
+/// The keys that close the help, as "?, q or Esc"; `Ctrl-c` quits instead.
+fn closing_keys(app: &App) -> String {
+    let mut labels: Vec<String> = [Action::Help, Action::Quit]
+        .into_iter()
+        .flat_map(|action| app.keymap.keys_for(action).map(KeyBinding::label))
+        .filter(|label| label != "Ctrl-c")
+        .collect();
+    labels.push("Enter".to_owned());
+    labels.dedup();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Draws the help popup centred over `area`.
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let rows = rows(app);
     let key_width = rows.iter().map(|(keys, _)| keys.width()).max().unwrap_or(0);
@@ -39,8 +75,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         })
         .collect();
     lines.push(Line::from(""));
+    lines.extend(release_status_lines(app));
     lines.push(Line::from(Span::styled(
-        " Keys act only when pressed. Esc, ? or q closes this help.",
+        format!(
+            " Keys act only when pressed. {} closes this help.",
+            closing_keys(app)
+        ),
         app.theme.dim,
     )));
     // Two columns of border and one of air on the right.

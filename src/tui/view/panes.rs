@@ -5,9 +5,11 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use time::Date;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{SELECTION_MARKER, spinner};
+use crate::release_status::Standing;
 use crate::tui::list::{ListPane, scroll_offset};
 use crate::tui::state::{App, FetchState, Pane};
 
@@ -133,8 +135,9 @@ pub fn render_languages(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
     offset
 }
 
-/// Draws the versions pane and returns the first row drawn.
-pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
+/// Draws the versions pane, with the release status of each version as of `today`,
+/// and returns the first row drawn.
+pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect, today: Date) -> usize {
     let language = app.selected_language();
     let mut title = vec![Span::styled(" Versions ", app.theme.title)];
     if let Some(language) = language {
@@ -175,6 +178,15 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
     );
     let focused = app.focus == Pane::Versions;
     let width = usize::from(inner.width).saturating_sub(SELECTION_MARKER.width());
+    // Release status labels start in one column after the widest version on screen.
+    let status_column = app.versions.visible()[offset..]
+        .iter()
+        .take(height)
+        .filter_map(|&position| language.version_at(app.order, position as usize))
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        + 2;
     let lines: Vec<Line<'_>> = app.versions.visible()[offset..]
         .iter()
         .take(height)
@@ -182,15 +194,54 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
         .filter_map(|(row, &position)| {
             let version = language.version_at(app.order, position as usize)?;
             let selected = offset + row == app.versions.cursor();
-            let line = Line::from(vec![
-                Span::raw(marker(selected)),
-                Span::raw(fit(version, width)),
-            ]);
-            Some(style_row(app, line, selected, focused))
+            let label = app
+                .release_status
+                .status(language.name(), version)
+                .and_then(|status| status.label(today));
+            let mut spans = vec![Span::raw(marker(selected))];
+            spans.extend(version_with_status(
+                app,
+                version,
+                label,
+                (width, status_column),
+                selected,
+            ));
+            Some(style_row(app, Line::from(spans), selected, focused))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
     offset
+}
+
+/// A version and its release status label starting at `status_column`, within `width`
+/// columns. The label moves left when the pane is narrow and is left out when it does not fit
+/// two columns after the version, because the version matters more.
+fn version_with_status<'a>(
+    app: &App,
+    version: &'a str,
+    label: Option<(String, Standing)>,
+    (width, status_column): (usize, usize),
+    selected: bool,
+) -> Vec<Span<'a>> {
+    let Some((label, standing)) = label else {
+        return vec![Span::raw(fit(version, width))];
+    };
+    let start = status_column.min(width.saturating_sub(label.width()));
+    if start < version.width() + 2 {
+        return vec![Span::raw(fit(version, width))];
+    }
+    let room = start - version.width();
+    let style = match (selected, standing) {
+        (true, _) => Style::new(),
+        (false, Standing::Lts) => app.theme.lts,
+        (false, Standing::EndOfLife) => app.theme.end_of_life,
+        (false, Standing::Supported) => app.theme.dim,
+    };
+    vec![
+        Span::raw(version),
+        Span::raw(" ".repeat(room)),
+        Span::styled(label, style),
+    ]
 }
 
 /// What the versions pane shows before there is a catalogue: loading, an error, or nothing.

@@ -1,6 +1,7 @@
 //! The two status lines: what is shown (profile, region, project, counts, age) and a line for
 //! notices, errors or key hints.
 
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use ratatui::Frame;
@@ -10,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
+use crate::tui::action::Action;
 use crate::tui::clock;
 use crate::tui::state::{App, FetchState, NoticeKind, Origin};
 
@@ -103,10 +105,27 @@ fn message_line(app: &App) -> Line<'static> {
     if let FetchState::Failed { message } = &app.fetch {
         return Line::from(Span::styled(format!(" ✗ {message}"), app.theme.error));
     }
-    Line::from(Span::styled(
-        " ? help  / filter  r refresh  y copy  s sort  Tab pane  q quit",
-        app.theme.dim,
-    ))
+    Line::from(Span::styled(key_hints(app), app.theme.dim))
+}
+
+/// The first key of the most used actions, from the key table in effect.
+fn key_hints(app: &App) -> String {
+    let hints = [
+        (Action::Help, "help"),
+        (Action::Filter, "filter"),
+        (Action::Refresh, "refresh"),
+        (Action::Copy, "copy"),
+        (Action::ToggleOrder, "sort"),
+        (Action::SwitchPane, "pane"),
+        (Action::Quit, "quit"),
+    ];
+    let mut text = String::new();
+    for (action, word) in hints {
+        if let Some(key) = app.keymap.first_label(action) {
+            let _ = write!(text, " {key} {word} ");
+        }
+    }
+    text.trim_end().to_owned()
 }
 
 /// Keeps the first and last four characters of a long id (`0123…cdef`).

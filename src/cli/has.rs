@@ -1,0 +1,54 @@
+//! `stage-images has LANGUAGE VERSION`: whether the build service offers a version, as an exit
+//! code for CI checks before a build.
+//!
+//! Exit 0 when offered, 1 when not (also when the language is missing), 2 for usage and config
+//! errors. A failed request also exits with 1, as every command does, and its message on
+//! standard error distinguishes it from a version that is not offered.
+
+use super::output::write_stdout;
+use super::{Failure, HasArgs};
+use crate::api::Client;
+use crate::catalogue::{Language, VersionOrder};
+
+/// Fetches the catalogue and reports whether it offers the version.
+pub async fn run(client: &Client, args: &HasArgs) -> Result<(), Failure> {
+    let fetched = client.fetch_catalogue().await?;
+    let catalogue = &fetched.catalogue;
+    let version = args.version.trim();
+
+    let Some(language) = catalogue.find_language(&args.language) else {
+        let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
+        return not_offered(
+            args,
+            &format!(
+                "language {:?} is not offered; languages: {}",
+                args.language,
+                names.join(", ")
+            ),
+        );
+    };
+    if language.offers(version) {
+        tracing::info!(language = language.name(), version, "version is offered");
+        if args.quiet {
+            return Ok(());
+        }
+        return write_stdout(&format!("{} {version} is offered\n", language.name()));
+    }
+    let offered: Vec<&str> = language.versions(VersionOrder::NewestFirst).collect();
+    not_offered(
+        args,
+        &format!(
+            "{} {version} is not offered; versions: {}",
+            language.name(),
+            offered.join(", ")
+        ),
+    )
+}
+
+fn not_offered(args: &HasArgs, message: &str) -> Result<(), Failure> {
+    tracing::info!(message, "version is not offered");
+    if !args.quiet {
+        eprintln!("stage-images: {message}");
+    }
+    Err(Failure::NotOffered)
+}
