@@ -66,6 +66,17 @@ fn has_exits_one_when_not_offered() {
 }
 
 #[test]
+fn has_names_a_language_without_versions() {
+    let server = TestServer::always(Reply::json(200, r#"{"Go":[],"Java":["17"]}"#));
+    let output = run_against(&server, &["has", "go", "1.22"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "stage-images: Go 1.22 is not offered; versions: the service lists none\n"
+    );
+}
+
+#[test]
 fn has_keeps_two_for_usage_and_config_errors() {
     let server = TestServer::always(Reply::json(200, DOCUMENTED_EXAMPLE));
     let output = run_against(&server, &["has", "java"]);

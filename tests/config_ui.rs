@@ -197,6 +197,29 @@ fn other_key_table_mistakes() {
 }
 
 #[test]
+fn empty_key_list_unbinds_action() {
+    let config = Config::parse(
+        Path::new("/c.toml"),
+        &format!(
+            "[keys]\nrefresh = []\n{}",
+            support::profile_toml("dev", "http://127.0.0.1:1", "t")
+        ),
+    )
+    .expect("valid");
+    let keymap = &config.ui.keymap;
+    assert_eq!(keymap.keys_for(Action::Refresh).count(), 0);
+    assert_eq!(
+        keymap.action_for(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+        None
+    );
+    assert_eq!(
+        keymap.keys_for(Action::Copy).count(),
+        1,
+        "other actions keep theirs"
+    );
+}
+
+#[test]
 fn remapped_keys_drive_the_browser() {
     let config = Config::parse(
         Path::new("/c.toml"),

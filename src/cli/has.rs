@@ -35,12 +35,16 @@ pub async fn run(client: &Client, args: &HasArgs) -> Result<(), Failure> {
         return write_stdout(&format!("{} {version} is offered\n", language.name()));
     }
     let offered: Vec<&str> = language.versions(VersionOrder::NewestFirst).collect();
+    let versions = if offered.is_empty() {
+        "the service lists none".to_owned()
+    } else {
+        offered.join(", ")
+    };
     not_offered(
         args,
         &format!(
-            "{} {version} is not offered; versions: {}",
-            language.name(),
-            offered.join(", ")
+            "{} {version} is not offered; versions: {versions}",
+            language.name()
         ),
     )
 }
