@@ -5,11 +5,11 @@
 //! HTTP or the terminal.
 
 pub mod decode;
+mod language;
 pub mod version;
 
-use std::collections::HashSet;
-
 pub use decode::{DecodeError, Decoded, Problem, decode};
+pub use language::{Language, LanguageBuilder};
 
 /// The order in which versions of a language are listed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,83 +41,6 @@ impl VersionOrder {
     }
 }
 
-/// One language and the versions the build service offers for it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Language {
-    name: String,
-    /// Versions in the order the service returned them, without duplicates.
-    versions: Vec<String>,
-    /// Indices into `versions`, newest first.
-    newest_first: Vec<u32>,
-}
-
-impl Language {
-    /// Builds a language, dropping duplicate versions (the first occurrence stays).
-    #[must_use]
-    pub fn new(name: impl Into<String>, versions: Vec<String>) -> Self {
-        let mut seen = HashSet::with_capacity(versions.len());
-        let mut unique = Vec::with_capacity(versions.len());
-        for version in versions {
-            if seen.insert(version.clone()) {
-                unique.push(version);
-            }
-        }
-        Self::from_unique(name.into(), unique)
-    }
-
-    /// Builds a language from versions already known to be unique.
-    pub(crate) fn from_unique(name: String, versions: Vec<String>) -> Self {
-        let mut newest_first: Vec<u32> = (0..versions.len() as u32).collect();
-        newest_first.sort_unstable_by(|&a, &b| {
-            version::compare_newest_first(&versions[a as usize], &versions[b as usize])
-        });
-        Self {
-            name,
-            versions,
-            newest_first,
-        }
-    }
-
-    /// The language name exactly as the service spells it (`Nodejs`).
-    #[must_use]
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Number of distinct versions offered.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.versions.len()
-    }
-
-    /// Whether the service lists no version at all for this language.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.versions.is_empty()
-    }
-
-    /// The version at `position` in the given order.
-    #[must_use]
-    pub fn version_at(&self, order: VersionOrder, position: usize) -> Option<&str> {
-        let index = match order {
-            VersionOrder::Api => position,
-            VersionOrder::NewestFirst => *self.newest_first.get(position)? as usize,
-        };
-        self.versions.get(index).map(String::as_str)
-    }
-
-    /// Iterates over the versions in the given order.
-    pub fn versions(&self, order: VersionOrder) -> impl Iterator<Item = &str> + '_ {
-        (0..self.versions.len()).filter_map(move |position| self.version_at(order, position))
-    }
-
-    /// Whether this exact version string is offered.
-    #[must_use]
-    pub fn offers(&self, version: &str) -> bool {
-        self.versions.iter().any(|offered| offered == version)
-    }
-}
-
 /// Every language of one project and region, sorted by name (case-insensitive).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalogue {
@@ -129,10 +52,10 @@ impl Catalogue {
     #[must_use]
     pub fn new(mut languages: Vec<Language>) -> Self {
         languages.sort_by(|a, b| {
-            a.name
+            a.name()
                 .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then_with(|| a.name.cmp(&b.name))
+                .cmp(&b.name().to_lowercase())
+                .then_with(|| a.name().cmp(b.name()))
         });
         Self { languages }
     }
@@ -165,14 +88,14 @@ impl Catalogue {
         if let Some(exact) = self
             .languages
             .iter()
-            .find(|language| language.name == query)
+            .find(|language| language.name() == query)
         {
             return Some(exact);
         }
         let wanted = canonical_language_name(query);
         self.languages
             .iter()
-            .find(|language| canonical_language_name(&language.name) == wanted)
+            .find(|language| canonical_language_name(language.name()) == wanted)
     }
 }
 

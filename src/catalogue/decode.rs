@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{Catalogue, Language};
+use super::{Catalogue, Language, LanguageBuilder};
 
 /// Longest language name or version string accepted, in bytes.
 pub const MAX_NAME_BYTES: usize = 256;
@@ -190,7 +190,7 @@ impl<'de> Visitor<'de> for CatalogueVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
         let mut problems = Problems::default();
-        let mut languages = Vec::new();
+        let mut pending = Vec::new();
         let mut names = HashSet::new();
         while let Some(name) = map.next_key::<String>()? {
             let valid_name = match name_problem(&name) {
@@ -217,13 +217,23 @@ impl<'de> Visitor<'de> for CatalogueVisitor<'_> {
             } else {
                 preview(&name)
             };
-            let versions = map.next_value_seed(VersionsSeed {
+            let builder = map.next_value_seed(VersionsSeed {
                 language: &label,
                 problems: &mut problems,
             })?;
             if valid_name {
-                languages.push(Language::from_unique(name, versions));
+                pending.push((name, builder));
             }
+        }
+        let mut languages = Vec::with_capacity(pending.len());
+        for (language, duplicates) in finish_all(pending) {
+            for version in duplicates {
+                problems.push(Problem::DuplicateVersion {
+                    language: language.name().to_owned(),
+                    version,
+                });
+            }
+            languages.push(language);
         }
         Ok(Decoded {
             catalogue: Catalogue::new(languages),
@@ -267,45 +277,36 @@ struct VersionsSeed<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for VersionsSeed<'_> {
-    type Value = Vec<String>;
+    type Value = LanguageBuilder;
 
     fn deserialize<D: de::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<Vec<String>, D::Error> {
+    ) -> Result<LanguageBuilder, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for VersionsSeed<'_> {
-    type Value = Vec<String>;
+    type Value = LanguageBuilder;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of version strings")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut versions = Vec::with_capacity(seq.size_hint().unwrap_or(8));
-        let mut seen = HashSet::new();
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LanguageBuilder, A::Error> {
+        let mut builder = LanguageBuilder::default();
         let mut index = 0;
-        while let Some(item) = seq.next_element::<Item>()? {
+        while let Some(item) = seq.next_element_seed(ItemSeed {
+            builder: &mut builder,
+        })? {
             match item {
-                Item::Version(version) => {
-                    if let Some(reason) = name_problem(&version) {
-                        self.problems.push(Problem::InvalidName {
-                            language: Some(self.language.to_owned()),
-                            value: preview(&version),
-                            reason,
-                        });
-                    } else if seen.insert(version.clone()) {
-                        versions.push(version);
-                    } else {
-                        self.problems.push(Problem::DuplicateVersion {
-                            language: self.language.to_owned(),
-                            version,
-                        });
-                    }
-                }
+                Item::Added => {}
+                Item::Invalid { value, reason } => self.problems.push(Problem::InvalidName {
+                    language: Some(self.language.to_owned()),
+                    value,
+                    reason,
+                }),
                 Item::Other(found) => self.problems.push(Problem::NotAString {
                     language: self.language.to_owned(),
                     index,
@@ -314,64 +315,73 @@ impl<'de> Visitor<'de> for VersionsSeed<'_> {
             }
             index += 1;
         }
-        Ok(versions)
+        Ok(builder)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LanguageBuilder, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(self.not_an_array("an object".to_owned()))
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Vec<String>, E> {
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array(format!("the string {}", preview(value))))
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Vec<String>, E> {
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array(format!("the boolean {value}")))
     }
 
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Vec<String>, E> {
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array(format!("the number {value}")))
     }
 
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Vec<String>, E> {
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array(format!("the number {value}")))
     }
 
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Vec<String>, E> {
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array(format!("the number {value}")))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<LanguageBuilder, E> {
         Ok(self.not_an_array("null".to_owned()))
     }
 }
 
 impl VersionsSeed<'_> {
-    fn not_an_array(self, found: String) -> Vec<String> {
+    fn not_an_array(self, found: String) -> LanguageBuilder {
         self.problems.push(Problem::NotAnArray {
             language: self.language.to_owned(),
             found,
         });
-        Vec::new()
+        LanguageBuilder::default()
     }
 }
 
-/// One element of a version array: a string, or a description of what else it was.
+/// What became of one element of a version array.
 enum Item {
-    Version(String),
+    /// A valid version, added to the language.
+    Added,
+    /// A string that cannot be shown as a version.
+    Invalid { value: String, reason: &'static str },
+    /// Something other than a string, described.
     Other(String),
 }
 
-impl<'de> de::Deserialize<'de> for Item {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ItemVisitor)
+/// Reads one element of a version array straight into the language being built.
+struct ItemSeed<'a> {
+    builder: &'a mut LanguageBuilder,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_> {
+    type Value = Item;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Item, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct ItemVisitor;
-
-impl<'de> Visitor<'de> for ItemVisitor {
+impl<'de> Visitor<'de> for ItemSeed<'_> {
     type Value = Item;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -379,11 +389,14 @@ impl<'de> Visitor<'de> for ItemVisitor {
     }
 
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Item, E> {
-        Ok(Item::Version(value.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Item, E> {
-        Ok(Item::Version(value))
+        if let Some(reason) = name_problem(value) {
+            return Ok(Item::Invalid {
+                value: preview(value),
+                reason,
+            });
+        }
+        self.builder.push(value);
+        Ok(Item::Added)
     }
 
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<Item, E> {
@@ -415,6 +428,58 @@ impl<'de> Visitor<'de> for ItemVisitor {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Item::Other("an object".to_owned()))
     }
+}
+
+/// Total versions above which languages are sorted on several threads.
+const PARALLEL_THRESHOLD: usize = 100_000;
+
+/// Sorts every language, on as many threads as there are cores when the catalogue is large.
+/// Returns each language with its repeated versions, in the order given.
+fn finish_all(pending: Vec<(String, LanguageBuilder)>) -> Vec<(Language, Vec<String>)> {
+    let total: usize = pending.iter().map(|(_, builder)| builder.len()).sum();
+    // Asking for the core count reads cgroup files, so small catalogues never ask.
+    let threads = if total < PARALLEL_THRESHOLD {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(pending.len())
+    };
+    if threads < 2 {
+        return pending
+            .into_iter()
+            .map(|(name, builder)| builder.finish(name))
+            .collect();
+    }
+    // Deal languages out round robin so each thread gets a similar share.
+    let mut shares: Vec<Vec<(usize, String, LanguageBuilder)>> =
+        (0..threads).map(|_| Vec::new()).collect();
+    for (position, (name, builder)) in pending.into_iter().enumerate() {
+        shares[position % threads].push((position, name, builder));
+    }
+    let mut finished: Vec<(usize, (Language, Vec<String>))> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|(position, name, builder)| (position, builder.finish(name)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    finished.sort_unstable_by_key(|(position, _)| *position);
+    finished.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Says why a language name or version cannot be shown, if it cannot.

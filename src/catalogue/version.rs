@@ -7,9 +7,21 @@
 //! of the other in run terms, the longer one ranks higher (`3.12.1` > `3.12`, `16-alpine` > `16`).
 //! Equal versions under these rules fall back to plain byte order, so the order is total.
 //!
-//! The comparison allocates nothing: it walks both strings once.
+//! [`compare`] allocates nothing: it walks both strings once. Sorting many versions uses
+//! [`sort_key`] instead, a byte string per version whose plain byte order is the same order, so
+//! a sort compares bytes (mostly a 128-bit integer prefix) instead of re-parsing both strings at
+//! every comparison.
 
 use std::cmp::Ordering;
+
+/// Key byte that starts a text run; lower than a digit run, so digits rank above text.
+const TEXT_RUN: u8 = 0x01;
+/// Key byte that starts a digit run.
+const DIGIT_RUN: u8 = 0x02;
+/// Key byte that ends a text run; lower than any byte of the run itself.
+const TEXT_END: u8 = 0x00;
+/// Marks a digit run of 255 digits or more, whose length follows as a big-endian `u32`.
+const LONG_DIGITS: u8 = 0xFF;
 
 /// Compares two version strings in ascending natural order (oldest first).
 #[must_use]
@@ -35,6 +47,53 @@ pub fn compare(left: &str, right: &str) -> Ordering {
 #[must_use]
 pub fn compare_newest_first(left: &str, right: &str) -> Ordering {
     compare(right, left)
+}
+
+/// Appends the sort key of `version` to `key`.
+///
+/// For any two versions, comparing their keys as bytes and then the versions themselves as
+/// bytes gives exactly [`compare`]: a digit run is its tag, its length without leading zeros
+/// (one byte, or [`LONG_DIGITS`] and four bytes) and its digits; a text run is its tag, its
+/// lowercased bytes with `0x00` and `0x01` escaped, and a terminator.
+pub fn sort_key(version: &str, key: &mut Vec<u8>) {
+    // One pass over the bytes; this runs for every version of a catalogue, so it avoids the
+    // run iterator that `compare` uses.
+    let bytes = version.as_bytes();
+    let mut position = 0;
+    while position < bytes.len() {
+        let start = position;
+        if bytes[position].is_ascii_digit() {
+            while position < bytes.len() && bytes[position].is_ascii_digit() {
+                position += 1;
+            }
+            let mut digits = &bytes[start..position];
+            while let [b'0', rest @ ..] = digits {
+                digits = rest;
+            }
+            key.push(DIGIT_RUN);
+            match u8::try_from(digits.len()) {
+                Ok(length) if length < LONG_DIGITS => key.push(length),
+                _ => {
+                    key.push(LONG_DIGITS);
+                    let length = u32::try_from(digits.len()).unwrap_or(u32::MAX);
+                    key.extend_from_slice(&length.to_be_bytes());
+                }
+            }
+            key.extend_from_slice(digits);
+        } else {
+            key.push(TEXT_RUN);
+            while position < bytes.len() && !bytes[position].is_ascii_digit() {
+                match bytes[position].to_ascii_lowercase() {
+                    // Escaped so the terminator stays lower than every byte of a run.
+                    0x00 => key.extend_from_slice(&[0x01, 0x01]),
+                    0x01 => key.extend_from_slice(&[0x01, 0x02]),
+                    other => key.push(other),
+                }
+                position += 1;
+            }
+            key.push(TEXT_END);
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +224,59 @@ mod tests {
     fn empty_ranks_lowest() {
         assert_eq!(compare("", "0"), Ordering::Less);
         assert_eq!(compare("", "a"), Ordering::Less);
+    }
+
+    fn key_order(left: &str, right: &str) -> Ordering {
+        let (mut left_key, mut right_key) = (Vec::new(), Vec::new());
+        sort_key(left, &mut left_key);
+        sort_key(right, &mut right_key);
+        left_key.cmp(&right_key).then_with(|| left.cmp(right))
+    }
+
+    #[test]
+    fn sort_key_agrees_with_compare() {
+        let versions = [
+            "",
+            "0",
+            "00",
+            "8",
+            "08",
+            "8u181-jdk-alpine",
+            "11",
+            "17",
+            "21",
+            "3.9",
+            "3.12",
+            "3.12.1",
+            "16",
+            "16-alpine",
+            "1.21-alpine",
+            "1.21.5",
+            "latest",
+            "Latest",
+            "a\u{0}b",
+            "a\u{1}b",
+            "a",
+            "ab",
+            "版本2",
+            "版本10",
+            &"9".repeat(300),
+            &"9".repeat(255),
+            &"9".repeat(254),
+            "1.0rc1",
+            "1.0",
+            "x-1",
+            "x.1",
+        ];
+        for left in versions {
+            for right in versions {
+                assert_eq!(
+                    key_order(left, right),
+                    compare(left, right),
+                    "{left:?} vs {right:?}"
+                );
+            }
+        }
     }
 
     #[test]

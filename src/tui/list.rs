@@ -37,6 +37,20 @@ impl ListPane {
             .unwrap_or(0);
     }
 
+    /// Replaces the matching rows with `positions` (in display order), keeping the selection
+    /// on the same row if it is still among them, else moving it to the first row.
+    pub fn set_rows(&mut self, positions: Vec<u32>) {
+        let selected = self.selected();
+        self.visible = positions;
+        self.cursor = selected
+            .and_then(|position| {
+                self.visible
+                    .iter()
+                    .position(|&row| row as usize == position)
+            })
+            .unwrap_or(0);
+    }
+
     /// Forgets the matching rows and the selection, keeping the filter.
     pub fn reset(&mut self) {
         self.visible.clear();

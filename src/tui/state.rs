@@ -243,23 +243,11 @@ impl App {
     /// Recomputes the versions of the selected language matching the filter.
     pub fn refilter_versions(&mut self) {
         let filter = self.versions.filter.to_ascii_lowercase();
-        let catalogue = self
-            .shown
-            .as_ref()
-            .map(|shown| Arc::clone(&shown.catalogue));
-        let language = self
-            .languages
-            .selected()
-            .and_then(|position| catalogue.as_ref()?.languages().get(position));
-        let order = self.order;
-        match language {
-            Some(language) => self.versions.refilter(language.len(), |position| {
-                language
-                    .version_at(order, position)
-                    .is_some_and(|version| list::matches_filter(version, &filter))
-            }),
-            None => self.versions.refilter(0, |_| false),
-        }
+        let positions = self
+            .selected_language()
+            .map(|language| language.matching_positions(self.order, &filter))
+            .unwrap_or_default();
+        self.versions.set_rows(positions);
     }
 
     /// Selects a language by exact name, if it is among the matching rows.
