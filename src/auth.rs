@@ -4,6 +4,8 @@
 //! API client calls [`Authenticator::authorize`] on each request just before sending it, and
 //! only for requests to the profile's own endpoint.
 
+pub mod signer;
+
 use std::fmt;
 
 use reqwest::header::{HeaderName, HeaderValue};

@@ -6,7 +6,9 @@
     reason = "each test binary uses a different part of the helpers"
 )]
 
+pub mod raw;
 pub mod server;
+pub mod signature;
 pub mod tmux;
 pub mod ui;
 
