@@ -4,24 +4,34 @@
 //! language names to version arrays. This module sends it with the profile's credentials,
 //! maps every failure to a [`FetchError`] a person can act on, and decodes the answer off the
 //! async runtime's thread. Redirects are never followed: a 3xx becomes an error naming the
-//! location, so credentials never travel to another host.
+//! location, so credentials never travel to another host. The IAM requests that come before
+//! it (password login, project id lookup) live in [`iam`] and [`project`].
 
 pub mod error;
+pub mod iam;
+pub mod project;
+mod send;
 
+use std::path::Path;
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 
 pub use error::{FetchError, ServiceError};
 
-use crate::auth::{Authenticator, Credentials};
+use crate::auth::password::{self, LoginScope, LoginSession};
+use crate::auth::sdk::{SdkError, SdkLookup};
+use crate::auth::store::CacheFile;
+use crate::auth::{Authenticator, Authorized, Credentials};
 use crate::catalogue::decode::Problems;
 use crate::catalogue::{self, Catalogue};
 use crate::config::{NetworkSettings, Profile};
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
+use project::ProjectResolver;
+use send::{Answer, Target, send};
 
 /// Content type the API documents as mandatory.
 pub const CONTENT_TYPE_JSON: &str = "application/json;charset=utf8";
@@ -32,12 +42,18 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Header the API gateway uses to identify a request for support.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// `User-Agent` of every request. It is set on each request, not only as the client's
+/// default, so that AK/SK signatures cover it.
+const USER_AGENT_TEXT: &str = concat!("stage-images/", env!("CARGO_PKG_VERSION"));
+
 /// A catalogue as fetched, with what was skipped and how to find the request again.
 #[derive(Debug)]
 pub struct Fetched {
     pub catalogue: Catalogue,
     pub problems: Problems,
     pub request_id: Option<String>,
+    /// The project the catalogue belongs to, configured or resolved from the region.
+    pub project_id: ProjectId,
     pub fetched_at: SystemTime,
     /// Time from sending the request to having the catalogue decoded.
     pub elapsed: Duration,
@@ -48,7 +64,7 @@ pub struct Fetched {
 pub struct Client {
     http: reqwest::Client,
     endpoint: Endpoint,
-    project_id: ProjectId,
+    project: Arc<ProjectResolver>,
     auth: Arc<Authenticator>,
     network: NetworkSettings,
     max_body_bytes: usize,
@@ -56,18 +72,70 @@ pub struct Client {
 
 /// Why the HTTP client could not be built.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot set up the HTTP client: {0}")]
-pub struct ClientBuildError(String);
+pub enum ClientBuildError {
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
+    /// The profile names no credentials and the official SDKs' places hold none either.
+    #[error(transparent)]
+    Credentials(#[from] SdkError),
+}
 
 impl Client {
-    /// Builds the client of a profile.
+    /// Builds the client of a profile, with its caches in the platform's cache folder.
     pub fn new(profile: &Profile) -> Result<Self, ClientBuildError> {
-        Self::with_parts(
-            profile.endpoint.clone(),
-            profile.project_id.clone(),
-            profile.credentials.clone(),
-            profile.network,
-        )
+        Self::for_profile(profile, crate::config::location::cache_dir().as_deref())
+    }
+
+    /// Builds the client of a profile, with its caches (IAM token, project id) in `cache_dir`,
+    /// or in memory only when it is `None`.
+    ///
+    /// A profile without credential keys gets them from the official SDKs' environment
+    /// variables or credentials file here, unless [`Profile::resolve_sdk_fallback`] already
+    /// did.
+    pub fn for_profile(
+        profile: &Profile,
+        cache_dir: Option<&Path>,
+    ) -> Result<Self, ClientBuildError> {
+        let mut profile = profile.clone();
+        for warning in profile.resolve_sdk_fallback(&SdkLookup::from_process())? {
+            tracing::warn!("{warning}");
+        }
+        let http = build_http(profile.network)?;
+        let iam_endpoint = profile.effective_iam_endpoint();
+        let cache = |folder: &str| cache_dir.map(|dir| CacheFile::new(dir, folder, &profile.name));
+        let auth = match &profile.credentials {
+            Credentials::Password(_) => {
+                let scope = match &profile.project_id {
+                    Some(id) => LoginScope::ProjectId(id.clone()),
+                    None => LoginScope::ProjectName(profile.region.to_string()),
+                };
+                let session = LoginSession {
+                    http: http.clone(),
+                    iam_endpoint: iam_endpoint.clone(),
+                    scope,
+                    cache: cache(password::TOKEN_FOLDER),
+                    network: profile.network,
+                };
+                Authenticator::with_login(profile.credentials.clone(), session)
+            }
+            _ => Authenticator::new(profile.credentials.clone()),
+        };
+        let project = match &profile.project_id {
+            Some(id) => ProjectResolver::known(id.clone()),
+            None => ProjectResolver::from_region(
+                profile.region.clone(),
+                iam_endpoint,
+                cache(project::PROJECT_FOLDER),
+            ),
+        };
+        Ok(Self {
+            http,
+            endpoint: profile.endpoint.clone(),
+            project: Arc::new(project),
+            auth: Arc::new(auth),
+            network: profile.network,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        })
     }
 
     /// Builds a client from its parts (used by the demo and tests).
@@ -77,29 +145,21 @@ impl Client {
         credentials: Credentials,
         network: NetworkSettings,
     ) -> Result<Self, ClientBuildError> {
-        install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(network.connect_timeout)
-            .timeout(network.timeout)
-            .user_agent(concat!("stage-images/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| ClientBuildError(error_chain(&error)))?;
         Ok(Self {
-            http,
+            http: build_http(network)?,
             endpoint,
-            project_id,
+            project: Arc::new(ProjectResolver::known(project_id)),
             auth: Arc::new(Authenticator::new(credentials)),
             network,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })
     }
 
-    /// The URL of the catalogue request.
+    /// Returns the URL of the catalogue request for a project.
     #[must_use]
-    pub fn catalogue_url(&self) -> Url {
+    pub fn catalogue_url(&self, project_id: &ProjectId) -> Url {
         self.endpoint
-            .join(&format!("v3/{}/assembling/base-images", self.project_id))
+            .join(&format!("v3/{project_id}/assembling/base-images"))
     }
 
     /// The endpoint requests go to.
@@ -108,60 +168,39 @@ impl Client {
         &self.endpoint
     }
 
-    /// Fetches and decodes the catalogue.
+    /// Returns the project id when it is configured or already resolved, without a request.
+    #[must_use]
+    pub fn known_project_id(&self) -> Option<ProjectId> {
+        self.project.known_now()
+    }
+
+    /// Fetches and decodes the catalogue, resolving the project id first when needed.
     pub async fn fetch_catalogue(&self) -> Result<Fetched, FetchError> {
         let started = Instant::now();
-        let url = self.catalogue_url();
-        let endpoint = self.endpoint.to_string();
-        let mut request = reqwest::Request::new(Method::GET, url.clone());
-        let headers = request.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        // Credentials are only ever attached to a request for the profile's own endpoint.
-        if self.endpoint.same_origin(request.url()) {
-            self.auth.authorize(&mut request).await?;
+        let project_id = self.project.project_id(self).await?;
+        let url = self.catalogue_url(&project_id);
+        let answer = self
+            .send_authorized(
+                || catalogue_request(&url),
+                &self.endpoint,
+                "endpoint",
+                "catalogue request",
+            )
+            .await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            // A project id cached in an earlier run may belong to a deleted project.
+            self.project.forget_resolved();
         }
-
-        let response = self.http.execute(request).await.map_err(|error| {
-            let error = transport_error(&error, &endpoint, self.network);
-            tracing::warn!(
-                method = "GET",
-                %url,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                %error,
-                "catalogue request failed without an answer"
-            );
-            error
-        })?;
-        let status = response.status();
-        let request_id = header_text(response.headers(), REQUEST_ID_HEADER);
-        if status.is_redirection() {
-            let location = header_text(response.headers(), LOCATION.as_str())
-                .unwrap_or_else(|| "(no Location header)".to_owned());
-            tracing::warn!(%url, status = status.as_u16(), %location, "redirect not followed");
-            return Err(FetchError::Redirect {
-                endpoint,
-                status: status.as_u16(),
-                location,
-            });
-        }
-        let body = read_body(response, self.max_body_bytes, &endpoint, self.network).await;
-        tracing::info!(
-            method = "GET",
-            %url,
-            status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            request_id = request_id.as_deref().unwrap_or("-"),
-            "catalogue request"
-        );
-        let body = body?;
+        let Answer {
+            status,
+            body,
+            request_id,
+            ..
+        } = answer;
         if !status.is_success() {
-            if status == StatusCode::UNAUTHORIZED {
-                // A token read from an env var or command may have been renewed since.
-                self.auth.forget().await;
-            }
             return Err(status_error(status, &body, request_id));
         }
+        let endpoint = self.endpoint.to_string();
         let decoded = decode_off_thread(body)
             .await
             .map_err(|source| FetchError::Decode {
@@ -176,10 +215,91 @@ impl Client {
             catalogue: decoded.catalogue,
             problems: decoded.problems,
             request_id,
+            project_id,
             fetched_at: SystemTime::now(),
             elapsed: started.elapsed(),
         })
     }
+
+    /// Authorizes and sends the request `build` makes. After a 401 the secrets kept in memory
+    /// are dropped, and when an IAM token from an earlier login was used, the request is sent
+    /// once more with a new login.
+    pub(crate) async fn send_authorized(
+        &self,
+        build: impl Fn() -> reqwest::Request,
+        endpoint: &Endpoint,
+        key: &'static str,
+        label: &'static str,
+    ) -> Result<Answer, FetchError> {
+        let mut request = build();
+        let authorized = self.authorize_for(&mut request, endpoint).await?;
+        let answer = self.send(request, endpoint, key, label).await?;
+        if answer.status != StatusCode::UNAUTHORIZED {
+            return Ok(answer);
+        }
+        // A token read from an env var or command may have been renewed since.
+        self.auth.forget().await;
+        if !authorized.may_renew() {
+            return Ok(answer);
+        }
+        tracing::info!(%endpoint, "{label}: the IAM token was rejected with 401; logging in again");
+        let mut request = build();
+        self.authorize_for(&mut request, endpoint).await?;
+        self.send(request, endpoint, key, label).await
+    }
+
+    /// Adds the credentials to `request`, but only when it goes to `endpoint`'s own origin.
+    pub(crate) async fn authorize_for(
+        &self,
+        request: &mut reqwest::Request,
+        endpoint: &Endpoint,
+    ) -> Result<Authorized, FetchError> {
+        if endpoint.same_origin(request.url()) {
+            self.auth.authorize(request).await
+        } else {
+            tracing::warn!(url = %request.url(), %endpoint, "request outside the endpoint sent without credentials");
+            Ok(Authorized::default())
+        }
+    }
+
+    /// Sends a request with this client's limits; see [`send`].
+    pub(crate) async fn send(
+        &self,
+        request: reqwest::Request,
+        endpoint: &Endpoint,
+        key: &'static str,
+        label: &'static str,
+    ) -> Result<Answer, FetchError> {
+        let target = Target {
+            endpoint,
+            key,
+            network: self.network,
+            max_body_bytes: self.max_body_bytes,
+        };
+        send(&self.http, request, &target, label).await
+    }
+}
+
+/// Builds the catalogue request, without credentials.
+fn catalogue_request(url: &Url) -> reqwest::Request {
+    let mut request = reqwest::Request::new(Method::GET, url.clone());
+    let headers = request.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_TEXT));
+    request
+}
+
+/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts.
+fn build_http(network: NetworkSettings) -> Result<reqwest::Client, ClientBuildError> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(network.connect_timeout)
+        .timeout(network.timeout)
+        .user_agent(USER_AGENT_TEXT)
+        .build()
+        .map_err(|error| ClientBuildError::Http(error_chain(&error)))
 }
 
 /// Installs the process-wide TLS crypto provider once (reqwest is built without a default).

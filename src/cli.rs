@@ -8,6 +8,7 @@ mod completions;
 mod has;
 mod list;
 mod output;
+pub mod profiles;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::api::{self, FetchError};
+use crate::auth::sdk::SdkLookup;
 use crate::clipboard::Clipboard;
 use crate::config::location::{self, CONFIG_ENV};
 use crate::config::{
@@ -75,6 +77,16 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page in roff: `stage-images man > stage-images.1`
     Man,
+    /// Print every profile with its region, endpoint, project id and authentication method
+    Profiles(ProfilesArgs),
+}
+
+/// Arguments of `profiles`.
+#[derive(Debug, ClapArgs)]
+pub struct ProfilesArgs {
+    /// Print a JSON array of objects, one per profile
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `list`.
@@ -218,6 +230,17 @@ fn run_logged(args: Args, utc_offset: UtcOffset, interactive: bool) -> Result<()
 }
 
 async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
+    if let Some(Command::Profiles(profiles_args)) = &args.command {
+        let config = load_config(args.config.clone())?;
+        print_warnings(&config.warnings);
+        let cache_dir = location::cache_dir();
+        return profiles::run(
+            &config,
+            profiles_args,
+            &SdkLookup::from_process(),
+            cache_dir.as_deref(),
+        );
+    }
     let chosen = choose_profile(&args).await?;
     let profile = &chosen.profile;
     tracing::info!(
@@ -236,11 +259,11 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
             list::run(&client, &list_args, &release_status, today).await
         }
         Some(Command::Has(has_args)) => has::run(&client, &has_args).await,
-        Some(Command::Completions(_) | Command::Man) => Ok(()),
+        Some(Command::Completions(_) | Command::Man | Command::Profiles(_)) => Ok(()),
         None => {
             let release_status = load_release_status()?;
             let session = Session {
-                profile: profile_info(profile, chosen.demo_server.is_some()),
+                profile: profile_info(profile, &client, chosen.demo_server.is_some()),
                 client,
                 clipboard: Clipboard::from_settings(&chosen.clipboard),
                 theme: chosen.ui.theme.unless_no_color(),
@@ -300,21 +323,29 @@ async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
         });
     }
     let mut config = load_config(args.config.clone())?;
-    for warning in &config.warnings {
-        tracing::warn!("{warning}");
-        eprintln!("stage-images: warning: {warning}");
-    }
+    print_warnings(&config.warnings);
     let name = config.select(args.profile.as_deref())?.name.clone();
-    let profile = config
+    let mut profile = config
         .profiles
         .remove(&name)
         .ok_or_else(|| Failure::Runtime(format!("profile {name:?} vanished after selection")))?;
+    let warnings = profile
+        .resolve_sdk_fallback(&SdkLookup::from_process())
+        .map_err(|error| ConfigError::new(None, error.to_string()))?;
+    print_warnings(&warnings);
     Ok(Chosen {
         profile,
         clipboard: config.clipboard,
         ui: config.ui,
         demo_server: None,
     })
+}
+
+fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        tracing::warn!("{warning}");
+        eprintln!("stage-images: warning: {warning}");
+    }
 }
 
 fn load_config(explicit: Option<PathBuf>) -> Result<Config, Failure> {
@@ -332,11 +363,15 @@ fn load_config(explicit: Option<PathBuf>) -> Result<Config, Failure> {
     Ok(Config::load(&path, origin)?)
 }
 
-fn profile_info(profile: &Profile, demo: bool) -> ProfileInfo {
+fn profile_info(profile: &Profile, client: &api::Client, demo: bool) -> ProfileInfo {
     ProfileInfo {
         name: profile.name.clone(),
         region: profile.region.to_string(),
-        project_id: profile.project_id.to_string(),
+        // A project id resolved in an earlier run is known from the cache already.
+        project_id: client.known_project_id().map_or_else(
+            || profiles::RESOLVED_FROM_REGION.to_owned(),
+            |id| id.to_string(),
+        ),
         endpoint: profile.endpoint.to_string(),
         auth: profile.credentials.method().label().to_owned(),
         demo,

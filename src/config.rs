@@ -4,6 +4,7 @@
 //! service. Parsing keeps every value's position, so each mistake is reported with the file,
 //! line and key (see [`ConfigError`]).
 
+mod credentials;
 pub mod error;
 pub mod location;
 pub mod profile;
@@ -73,7 +74,17 @@ impl Config {
                 ));
             }
         };
-        Self::parse(path, &text)
+        let mut config = Self::parse(path, &text)?;
+        let holds_secrets = config
+            .profiles
+            .values()
+            .any(|profile| profile.credentials.has_inline_secret());
+        if holds_secrets && crate::auth::permissions::readable_by_others(path) {
+            config
+                .warnings
+                .push(crate::auth::permissions::warning(path));
+        }
+        Ok(config)
     }
 
     /// Validates config text that was read from `path`.

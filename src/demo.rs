@@ -110,9 +110,13 @@ impl DemoServer {
             name: "demo".to_owned(),
             region: Region::parse(REGION)
                 .unwrap_or_else(|error| unreachable!("demo region: {error}")),
-            project_id: ProjectId::parse(PROJECT_ID)
-                .unwrap_or_else(|error| unreachable!("demo project id: {error}")),
+            project_id: Some(
+                ProjectId::parse(PROJECT_ID)
+                    .unwrap_or_else(|error| unreachable!("demo project id: {error}")),
+            ),
             endpoint: self.endpoint.clone(),
+            // The demo never talks to IAM; pointing it here keeps every request on loopback.
+            iam_endpoint: Some(self.endpoint.clone()),
             credentials: Credentials::Token(SecretSource::Inline(SecretString::from(
                 TOKEN.to_owned(),
             ))),

@@ -2,9 +2,11 @@
 //!
 //! `ServiceStage` lives at `https://servicestage.{region}.myhuaweicloud.com` and IAM at
 //! `https://iam.{region}.myhuaweicloud.com`, except in regions on the European domain
-//! (`eu-west-101`), which use `.myhuaweicloud.eu`. The table of known regions lists the ones
-//! the official SDKs name for `ServiceStage`; other names still work (new regions open without
-//! notice) and only earn a warning with a "did you mean" when they are close to a known one.
+//! (`eu-west-101`), which use `.myhuaweicloud.eu`. Regions without a regional IAM endpoint in
+//! the official SDKs' table use the global one, `https://iam.myhuaweicloud.com`, as the SDKs do
+//! when no IAM endpoint is given. The table of known regions lists the ones the official SDKs
+//! name for `ServiceStage`. Other names still work, because new regions open without notice,
+//! and only earn a warning with a "did you mean" when they are close to a known one.
 
 use std::fmt;
 
@@ -32,6 +34,41 @@ pub const KNOWN_REGIONS: &[&str] = &[
     "sa-brazil-1",
     "tr-west-1",
 ];
+
+/// Regions with a regional IAM endpoint, from the IAM region table of huaweicloud-sdk-php-v3
+/// (`Services/Iam/V3/Region/IamRegion.php`).
+pub const IAM_REGIONS: &[&str] = &[
+    "ae-ad-1",
+    "af-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-east-4",
+    "cn-east-5",
+    "cn-north-1",
+    "cn-north-2",
+    "cn-north-4",
+    "cn-north-9",
+    "cn-south-1",
+    "cn-south-2",
+    "cn-southwest-2",
+    "eu-west-0",
+    "eu-west-101",
+    "la-north-2",
+    "la-south-2",
+    "me-east-1",
+    "my-kualalumpur-1",
+    "na-mexico-1",
+    "ru-moscow-1",
+    "sa-brazil-1",
+    "tr-west-1",
+];
+
+/// The IAM endpoint that serves every region, used where no regional one is known.
+pub const GLOBAL_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 
 /// Regions served from the `.myhuaweicloud.eu` domain instead of `.myhuaweicloud.com`.
 const EUROPEAN_DOMAIN_REGIONS: &[&str] = &["eu-west-101"];
@@ -104,10 +141,16 @@ impl Region {
         self.service_endpoint("servicestage")
     }
 
-    /// The IAM endpoint of this region.
+    /// Returns the IAM endpoint of this region: the regional one when the SDKs list it, else
+    /// the global one.
     #[must_use]
     pub fn iam_endpoint(&self) -> Endpoint {
-        self.service_endpoint("iam")
+        if IAM_REGIONS.contains(&self.0.as_str()) {
+            self.service_endpoint("iam")
+        } else {
+            Endpoint::parse(GLOBAL_IAM_ENDPOINT)
+                .unwrap_or_else(|error| unreachable!("global IAM endpoint rejected: {error}"))
+        }
     }
 
     fn service_endpoint(&self, service: &str) -> Endpoint {
@@ -134,30 +177,45 @@ impl fmt::Debug for Region {
 mod tests {
     use super::*;
 
+    /// Asserts the `ServiceStage` and IAM endpoints derived from `region`.
+    fn assert_endpoints(region: &str, servicestage: &str, iam: &str) {
+        let region = Region::parse(region).expect("valid");
+        assert_eq!(region.servicestage_endpoint().to_string(), servicestage);
+        assert_eq!(region.iam_endpoint().to_string(), iam);
+    }
+
     #[test]
     fn endpoints_follow_region() {
-        let region = Region::parse("ap-southeast-1").expect("valid");
-        assert_eq!(
-            region.servicestage_endpoint().to_string(),
-            "https://servicestage.ap-southeast-1.myhuaweicloud.com"
-        );
-        assert_eq!(
-            region.iam_endpoint().to_string(),
-            "https://iam.ap-southeast-1.myhuaweicloud.com"
+        assert_endpoints(
+            "ap-southeast-1",
+            "https://servicestage.ap-southeast-1.myhuaweicloud.com",
+            "https://iam.ap-southeast-1.myhuaweicloud.com",
         );
     }
 
     #[test]
     fn european_region_uses_eu_domain() {
-        let region = Region::parse("eu-west-101").expect("valid");
-        assert_eq!(
-            region.servicestage_endpoint().to_string(),
-            "https://servicestage.eu-west-101.myhuaweicloud.eu"
+        assert_endpoints(
+            "eu-west-101",
+            "https://servicestage.eu-west-101.myhuaweicloud.eu",
+            "https://iam.eu-west-101.myhuaweicloud.eu",
         );
-        assert_eq!(
-            region.iam_endpoint().to_string(),
-            "https://iam.eu-west-101.myhuaweicloud.eu"
+    }
+
+    #[test]
+    fn region_without_regional_iam_uses_global_iam() {
+        assert_endpoints(
+            "xx-new-1",
+            "https://servicestage.xx-new-1.myhuaweicloud.com",
+            "https://iam.myhuaweicloud.com",
         );
+    }
+
+    #[test]
+    fn every_known_region_has_regional_iam() {
+        for known in KNOWN_REGIONS {
+            assert!(IAM_REGIONS.contains(known), "{known} has no regional IAM");
+        }
     }
 
     #[test]

@@ -5,8 +5,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use stage_images::auth::Credentials;
+use stage_images::auth::{AuthMethod, Credentials};
 use stage_images::config::{Config, ConfigError, ConfigOrigin};
+use stage_images::project_id::ProjectId;
 use stage_images::secret::SecretSource;
 use support::server::{Reply, TestServer};
 
@@ -28,7 +29,21 @@ fn error_of(name: &str) -> ConfigError {
 fn full_config_reads_every_key() {
     let config = load("full.toml").expect("valid");
     assert_eq!(config.default_profile.as_deref(), Some("prod"));
-    assert_eq!(config.profile_names(), ["dev", "local", "prod"]);
+    assert_eq!(
+        config.profile_names(),
+        [
+            "dev",
+            "intl",
+            "intl-command",
+            "intl-inline",
+            "keys",
+            "keys-inline",
+            "keys-mixed",
+            "local",
+            "prod",
+            "sdk"
+        ]
+    );
     assert!(!config.clipboard.osc52);
     assert_eq!(
         config
@@ -42,7 +57,10 @@ fn full_config_reads_every_key() {
 
     let dev = &config.profiles["dev"];
     assert_eq!(dev.region.as_str(), "cn-north-4");
-    assert_eq!(dev.project_id.as_str(), "0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        dev.project_id.as_ref().map(ProjectId::as_str),
+        Some("0123456789abcdef0123456789abcdef")
+    );
     assert_eq!(
         dev.endpoint.to_string(),
         "https://servicestage.cn-north-4.myhuaweicloud.com"
@@ -71,6 +89,82 @@ fn full_config_reads_every_key() {
         Credentials::Token(SecretSource::Inline(_))
     ));
     assert_eq!(local.credentials.describe(), "token from config file");
+}
+
+#[test]
+fn full_config_reads_access_keys() {
+    let config = load("full.toml").expect("valid");
+    let keys = &config.profiles["keys"];
+    assert_eq!(keys.project_id, None);
+    assert_eq!(keys.credentials.method(), AuthMethod::AccessKey);
+    assert_eq!(
+        keys.credentials.describe(),
+        "AK/SK with a security token: access key from env MY_AK, secret key from command `pass show huawei/sk`"
+    );
+    let Credentials::AccessKey(access_key) = &keys.credentials else {
+        panic!("keys holds {:?}", keys.credentials);
+    };
+    assert!(
+        matches!(&access_key.security_token, Some(SecretSource::Env(name)) if name == "MY_STS")
+    );
+
+    let inline = &config.profiles["keys-inline"];
+    assert!(inline.credentials.has_inline_secret());
+    let shown = format!("{inline:?} {}", inline.credentials.describe());
+    for secret in ["inline-secret-key", "inline-security-token", "AKINLINE"] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+
+    let mixed = &config.profiles["keys-mixed"];
+    let Credentials::AccessKey(access_key) = &mixed.credentials else {
+        panic!("keys-mixed holds {:?}", mixed.credentials);
+    };
+    assert!(
+        matches!(&access_key.access_key, SecretSource::Command(command) if command.to_string() == "pass show huawei/ak")
+    );
+    assert!(matches!(&access_key.secret_key, SecretSource::Env(name) if name == "MY_SK"));
+    assert!(!mixed.credentials.has_inline_secret());
+}
+
+#[test]
+fn full_config_reads_iam_users() {
+    let config = load("full.toml").expect("valid");
+    let intl = &config.profiles["intl"];
+    assert_eq!(intl.credentials.method(), AuthMethod::Password);
+    assert_eq!(
+        intl.credentials.describe(),
+        "IAM user alice in account acme, password from env HW_PASSWORD"
+    );
+    assert_eq!(
+        intl.effective_iam_endpoint().to_string(),
+        "https://iam.example.internal"
+    );
+    assert_eq!(
+        intl.endpoint.to_string(),
+        "https://servicestage.eu-west-101.myhuaweicloud.eu"
+    );
+
+    let command = &config.profiles["intl-command"];
+    assert_eq!(
+        command.effective_iam_endpoint().to_string(),
+        "https://iam.cn-north-4.myhuaweicloud.com"
+    );
+    assert!(
+        matches!(&command.credentials, Credentials::Password(login) if login.user == "bob" && matches!(&login.password, SecretSource::Command(_)))
+    );
+    let inline = &config.profiles["intl-inline"];
+    assert!(inline.credentials.has_inline_secret());
+    assert!(!format!("{inline:?}").contains("inline-password"));
+}
+
+#[test]
+fn no_credential_keys_use_the_sdk_fallback() {
+    let config = load("no_credentials.toml").expect("valid");
+    let dev = &config.profiles["dev"];
+    assert!(matches!(dev.credentials, Credentials::SdkFallback));
+    assert_eq!(dev.credentials.method(), AuthMethod::AccessKey);
+    let sdk = &load("full.toml").expect("valid").profiles["sdk"];
+    assert!(matches!(sdk.credentials, Credentials::SdkFallback));
 }
 
 #[test]
@@ -126,7 +220,8 @@ fn unknown_profile_lists_profiles_and_suggests() {
     let error = config.select(Some("prd")).expect_err("unknown");
     assert_eq!(
         error.message,
-        "unknown profile \"prd\" (did you mean \"prod\"?); profiles: dev, local, prod"
+        "unknown profile \"prd\" (did you mean \"prod\"?); profiles: dev, intl, intl-command, \
+         intl-inline, keys, keys-inline, keys-mixed, local, prod, sdk"
     );
 }
 
@@ -228,13 +323,95 @@ fn two_credential_sources_are_rejected() {
     );
 }
 
+#[cfg(unix)]
 #[test]
-fn missing_credentials_are_named() {
+fn readable_config_with_secrets_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("config.toml");
+    let chmod = |mode| {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    let load = || Config::load(&path, ConfigOrigin::Explicit).expect("valid");
+
+    std::fs::write(
+        &path,
+        support::profile_toml("dev", "http://127.0.0.1:1", "t"),
+    )
+    .expect("write");
+    chmod(0o644);
+    assert_eq!(
+        load().warnings,
+        [format!(
+            "{} holds secrets and can be read by other users; run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )]
+    );
+    chmod(0o600);
+    assert!(load().warnings.is_empty());
+
+    std::fs::write(
+        &path,
+        "[profiles.dev]\nregion = \"cn-north-4\"\ntoken_env = \"T\"\n",
+    )
+    .expect("write");
+    chmod(0o644);
+    assert!(
+        load().warnings.is_empty(),
+        "a file without secrets is fine to share"
+    );
+}
+
+#[test]
+fn two_credential_kinds_are_rejected() {
     assert_error(
-        "no_credentials.toml",
+        "two_kinds.toml",
+        4,
+        "profiles.dev.access_key_env",
+        "two credential sources in one profile (`token_env` and `access_key_env`); keep one of them",
+    );
+}
+
+#[test]
+fn two_sources_for_one_key_are_rejected() {
+    assert_error(
+        "two_secret_keys.toml",
+        5,
+        "profiles.dev.secret_key_command",
+        "two credential sources in one profile (`secret_key` and `secret_key_command`); keep one of them",
+    );
+}
+
+#[test]
+fn access_key_without_secret_key_is_rejected() {
+    assert_error(
+        "missing_secret_key.toml",
         1,
-        "profiles.dev.token_env",
-        "no credentials; add `token_env = \"HW_TOKEN\"` (or `token` / `token_command`)",
+        "profiles.dev.secret_key_env",
+        "missing; these credentials need the secret key (SK): add `secret_key_env = \"...\"` \
+         (or `secret_key` / `secret_key_command`)",
+    );
+}
+
+#[test]
+fn iam_user_without_domain_is_rejected() {
+    assert_error(
+        "missing_iam_domain.toml",
+        1,
+        "profiles.dev.iam_domain",
+        "missing; IAM password login needs the account (domain) name of the IAM user: add \
+         `iam_domain = \"...\"`",
+    );
+}
+
+#[test]
+fn plain_http_iam_endpoint_is_rejected() {
+    assert_error(
+        "http_iam_endpoint.toml",
+        3,
+        "profiles.dev.iam_endpoint",
+        "\"http://iam.example.com\" uses plain http to a host that is not loopback; use https://",
     );
 }
 

@@ -10,6 +10,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use stage_images::api::Fetched;
 use stage_images::catalogue::{self, Catalogue, Language};
+use stage_images::project_id::ProjectId;
 use stage_images::tui::state::{App, FetchState, Origin, ProfileInfo, Shown};
 use stage_images::tui::theme::Theme;
 use stage_images::tui::update::{self, Message};
@@ -46,6 +47,7 @@ fn loaded_with(json: &str, theme: Theme) -> App {
         catalogue: decoded.catalogue,
         problems: decoded.problems,
         request_id: None,
+        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
         fetched_at: now() - Duration::from_secs(90),
         elapsed: Duration::ZERO,
     };

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifi
 use stage_images::api::{FetchError, Fetched};
 use stage_images::catalogue::{self, VersionOrder};
 use stage_images::clipboard::CopyReport;
+use stage_images::project_id::ProjectId;
 use stage_images::tui::state::{
     App, FetchState, NoticeKind, Origin, Pane, Popup, ProfileInfo, Shown,
 };
@@ -33,6 +34,7 @@ fn fetched(json: &str) -> Fetched {
         catalogue: decoded.catalogue,
         problems: decoded.problems,
         request_id: None,
+        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
         fetched_at: SystemTime::now(),
         elapsed: Duration::ZERO,
     }

@@ -1,4 +1,5 @@
-//! Errors of a catalogue request, each phrased for the person who has to act on it.
+//! Errors of the catalogue request and of the IAM requests before it, each phrased for the
+//! person who has to act on it.
 
 use std::fmt;
 use std::time::Duration;
@@ -30,12 +31,14 @@ pub enum FetchError {
     Connect { endpoint: String, reason: String },
     /// The service answered with a redirect, which is never followed with credentials attached.
     #[error(
-        "{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `endpoint` to the right URL"
+        "{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `{key}` to the right URL"
     )]
     Redirect {
         endpoint: String,
         status: u16,
         location: String,
+        /// The profile key that sets this endpoint (`endpoint` or `iam_endpoint`).
+        key: &'static str,
     },
     /// The service answered with an error status.
     #[error("{}", describe_status(*.status, .service, .body_text.as_deref(), .request_id.as_deref()))]
@@ -59,20 +62,66 @@ pub enum FetchError {
     /// Another transport failure, with the chain of causes.
     #[error("request to {endpoint} failed: {reason}")]
     Other { endpoint: String, reason: String },
+
+    // Failures of the IAM requests: the password login and the project id lookup.
+    /// An IAM request failed; `action` names it (`IAM login`).
+    #[error("{action} at {endpoint} failed: {source}")]
+    Iam {
+        action: &'static str,
+        endpoint: String,
+        #[source]
+        source: Box<FetchError>,
+    },
+    /// IAM rejected the user name, account name or password.
+    #[error("{}", describe_rejected_login(.endpoint, *.status, .service, .request_id.as_deref()))]
+    LoginRejected {
+        endpoint: String,
+        status: StatusCode,
+        service: ServiceError,
+        request_id: Option<String>,
+    },
+    /// An IAM answer lacked what it must hold (the token header, the project list).
+    #[error("cannot read the answer of {endpoint}: {reason}{}", request_id_suffix(.request_id.as_deref()))]
+    IamAnswer {
+        endpoint: String,
+        reason: String,
+        request_id: Option<String>,
+    },
+    /// No project of the account is named after the region.
+    #[error(
+        "no project named {region:?} at {endpoint}; check `region`, or set `project_id` in the profile"
+    )]
+    NoProject { region: String, endpoint: String },
+    /// Several projects are named after the region, so the one to use is unclear.
+    #[error(
+        "{} projects are named {region:?} at {endpoint} ({}); set `project_id` in the profile to the one to use",
+        .ids.len(),
+        .ids.join(", ")
+    )]
+    SeveralProjects {
+        region: String,
+        endpoint: String,
+        ids: Vec<String>,
+    },
 }
 
 impl FetchError {
     /// Whether the problem is in the user's setup (exit code 2) rather than the request.
     #[must_use]
     pub fn is_configuration(&self) -> bool {
-        matches!(self, Self::Credentials(_))
+        match self {
+            Self::Credentials(_) | Self::NoProject { .. } | Self::SeveralProjects { .. } => true,
+            Self::Iam { source, .. } => source.is_configuration(),
+            _ => false,
+        }
     }
 
     /// The HTTP status, when the service answered with an error status.
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Status { status, .. } => Some(*status),
+            Self::Status { status, .. } | Self::LoginRejected { status, .. } => Some(*status),
+            Self::Iam { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -81,9 +130,11 @@ impl FetchError {
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Status { request_id, .. } | Self::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Self::Status { request_id, .. }
+            | Self::Decode { request_id, .. }
+            | Self::LoginRejected { request_id, .. }
+            | Self::IamAnswer { request_id, .. } => request_id.as_deref(),
+            Self::Iam { source, .. } => source.request_id(),
             _ => None,
         }
     }
@@ -129,6 +180,28 @@ fn describe_status(
     if let Some(detail) = detail {
         text.push_str(" [");
         text.push_str(&detail);
+        text.push(']');
+    }
+    text.push_str(&request_id_suffix(request_id));
+    text
+}
+
+fn describe_rejected_login(
+    endpoint: &str,
+    status: StatusCode,
+    service: &ServiceError,
+    request_id: Option<&str>,
+) -> String {
+    let mut text = format!(
+        "IAM login at {endpoint} was rejected with HTTP {} {}: the user name, account name or \
+         password is wrong, or the user may not log in with a password; check `iam_user`, \
+         `iam_domain` and the password",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("error"),
+    );
+    if *service != ServiceError::default() {
+        text.push_str(" [");
+        text.push_str(&service.to_string());
         text.push(']');
     }
     text.push_str(&request_id_suffix(request_id));

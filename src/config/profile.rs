@@ -9,11 +9,9 @@ use toml::Spanned;
 use super::error::ConfigError;
 use super::raw::RawProfile;
 use crate::auth::Credentials;
-use crate::command::ExternalCommand;
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
 use crate::region::Region;
-use crate::secret::{SecretSource, SecretString};
 
 /// Default time allowed to open a connection, as in the official SDKs.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -21,13 +19,17 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A profile ready to use.
+#[derive(Clone)]
 pub struct Profile {
     /// The name in `[profiles.NAME]`.
     pub name: String,
     pub region: Region,
-    pub project_id: ProjectId,
+    /// The `project_id` key; `None` resolves it from the region through IAM.
+    pub project_id: Option<ProjectId>,
     /// `ServiceStage` endpoint: the `endpoint` key, else derived from the region.
     pub endpoint: Endpoint,
+    /// The `iam_endpoint` key; see [`Profile::effective_iam_endpoint`] for the one used.
+    pub iam_endpoint: Option<Endpoint>,
     pub credentials: Credentials,
     pub network: NetworkSettings,
 }
@@ -39,6 +41,7 @@ impl fmt::Debug for Profile {
             .field("region", &self.region)
             .field("project_id", &self.project_id)
             .field("endpoint", &self.endpoint)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("credentials", &self.credentials)
             .field("network", &self.network)
             .finish()
@@ -69,11 +72,11 @@ pub(super) struct ProfileReader<'a> {
 }
 
 impl ProfileReader<'_> {
-    fn key(&self, key: &str) -> String {
+    pub(super) fn key(&self, key: &str) -> String {
         format!("profiles.{}.{key}", self.name)
     }
 
-    fn error_at<T>(
+    pub(super) fn error_at<T>(
         &self,
         value: &Spanned<T>,
         key: &str,
@@ -88,7 +91,12 @@ impl ProfileReader<'_> {
         )
     }
 
-    fn missing(&self, table: &Spanned<RawProfile>, key: &str, message: &str) -> ConfigError {
+    pub(super) fn missing(
+        &self,
+        table: &Spanned<RawProfile>,
+        key: &str,
+        message: &str,
+    ) -> ConfigError {
         ConfigError::at(
             self.file,
             self.text,
@@ -112,20 +120,23 @@ impl ProfileReader<'_> {
             }
         };
         let project_id = match &raw.project_id {
-            Some(value) => ProjectId::parse(value.get_ref())
-                .map_err(|error| self.error_at(value, "project_id", error.to_string()))?,
-            None => {
-                return Err(self.missing(
-                    table,
-                    "project_id",
-                    "missing; add `project_id = \"...\"` with the 32-character id of the project in this region",
-                ));
-            }
+            Some(value) => Some(
+                ProjectId::parse(value.get_ref())
+                    .map_err(|error| self.error_at(value, "project_id", error.to_string()))?,
+            ),
+            None => None,
         };
         let endpoint = match &raw.endpoint {
             Some(value) => Endpoint::parse(value.get_ref())
                 .map_err(|error| self.error_at(value, "endpoint", error.to_string()))?,
             None => region.servicestage_endpoint(),
+        };
+        let iam_endpoint = match &raw.iam_endpoint {
+            Some(value) => Some(
+                Endpoint::parse(value.get_ref())
+                    .map_err(|error| self.error_at(value, "iam_endpoint", error.to_string()))?,
+            ),
+            None => None,
         };
         let credentials = self.credentials(table)?;
         let network = NetworkSettings {
@@ -141,70 +152,10 @@ impl ProfileReader<'_> {
             region,
             project_id,
             endpoint,
+            iam_endpoint,
             credentials,
             network,
         })
-    }
-
-    fn credentials(&self, table: &Spanned<RawProfile>) -> Result<Credentials, ConfigError> {
-        let raw = table.get_ref();
-        let token_keys = [
-            ("token", &raw.token),
-            ("token_env", &raw.token_env),
-            ("token_command", &raw.token_command),
-        ];
-        let present: Vec<(&str, &Spanned<String>)> = token_keys
-            .iter()
-            .filter_map(|(key, value)| value.as_ref().map(|value| (*key, value)))
-            .collect();
-        match present.as_slice() {
-            [] => Err(self.missing(
-                table,
-                "token_env",
-                "no credentials; add `token_env = \"HW_TOKEN\"` (or `token` / `token_command`)",
-            )),
-            [(key, value)] => self.token_source(key, value).map(Credentials::Token),
-            [(first, _), (second, value), ..] => Err(self.error_at(
-                value,
-                second,
-                format!("two credential sources in one profile (`{first}` and `{second}`); keep one of them"),
-            )),
-        }
-    }
-
-    fn token_source(
-        &self,
-        key: &str,
-        value: &Spanned<String>,
-    ) -> Result<SecretSource, ConfigError> {
-        let text = value.get_ref();
-        match key {
-            "token" => {
-                if text.trim().is_empty() {
-                    return Err(self.error_at(
-                        value,
-                        key,
-                        "is empty; paste the token or use `token_env`",
-                    ));
-                }
-                Ok(SecretSource::Inline(SecretString::from(
-                    text.trim().to_owned(),
-                )))
-            }
-            "token_env" => {
-                if !is_env_name(text) {
-                    return Err(self.error_at(
-                        value,
-                        key,
-                        format!("{text:?} is not an environment variable name; use letters, digits and _ like \"HW_TOKEN\""),
-                    ));
-                }
-                Ok(SecretSource::Env(text.clone()))
-            }
-            _ => ExternalCommand::parse(text)
-                .map(SecretSource::Command)
-                .map_err(|error| self.error_at(value, key, format!("{error}: {text:?}"))),
-        }
     }
 
     fn duration(
@@ -233,7 +184,7 @@ impl ProfileReader<'_> {
     }
 }
 
-fn is_env_name(name: &str) -> bool {
+pub(super) fn is_env_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name

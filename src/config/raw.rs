@@ -15,7 +15,13 @@ use toml::de::{DeTable, DeValue};
 use super::error::ConfigError;
 
 /// Keys that hold secrets: their values are never repeated in an error.
-const SECRET_KEYS: &[&str] = &["token"];
+const SECRET_KEYS: &[&str] = &[
+    "token",
+    "access_key",
+    "secret_key",
+    "security_token",
+    "iam_password",
+];
 
 /// The whole file.
 #[derive(Deserialize, Default)]
@@ -41,6 +47,22 @@ pub struct RawProfile {
     pub token: Option<Spanned<String>>,
     pub token_env: Option<Spanned<String>>,
     pub token_command: Option<Spanned<String>>,
+    // AK/SK and IAM password credentials, read by `super::credentials`.
+    pub iam_endpoint: Option<Spanned<String>>,
+    pub access_key: Option<Spanned<String>>,
+    pub access_key_env: Option<Spanned<String>>,
+    pub access_key_command: Option<Spanned<String>>,
+    pub secret_key: Option<Spanned<String>>,
+    pub secret_key_env: Option<Spanned<String>>,
+    pub secret_key_command: Option<Spanned<String>>,
+    pub security_token: Option<Spanned<String>>,
+    pub security_token_env: Option<Spanned<String>>,
+    pub security_token_command: Option<Spanned<String>>,
+    pub iam_user: Option<Spanned<String>>,
+    pub iam_domain: Option<Spanned<String>>,
+    pub iam_password: Option<Spanned<String>>,
+    pub iam_password_env: Option<Spanned<String>>,
+    pub iam_password_command: Option<Spanned<String>>,
     pub connect_timeout: Option<Spanned<String>>,
     pub timeout: Option<Spanned<String>>,
 }

@@ -118,6 +118,8 @@ fn on_fetched(app: &mut App, generation: u64, result: Result<Fetched, FetchError
     match result {
         Ok(fetched) => {
             app.fetch = FetchState::Idle;
+            // A project id resolved from the region becomes known with the first catalogue.
+            app.profile.project_id = fetched.project_id.to_string();
             let count = fetched.catalogue.languages().len();
             app.show(Shown {
                 catalogue: Arc::new(fetched.catalogue),

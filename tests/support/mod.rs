@@ -6,6 +6,7 @@
     reason = "each test binary uses a different part of the helpers"
 )]
 
+pub mod cloud;
 pub mod raw;
 pub mod server;
 pub mod signature;
@@ -26,10 +27,17 @@ pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 /// The documented example answer.
 pub const DOCUMENTED_EXAMPLE: &str = r#"{"Go":["1.11"],"Java":["8u181-jdk-alpine","11","17"],"Nodejs":["8","16"],"Php":["7-apache"],"Python":["3.7"],"Tomcat":["8-alpine"]}"#;
 
-/// Writes `text` as `config.toml` in `dir` and returns its path.
+/// Writes `text` as `config.toml` in `dir`, readable by its owner only as a config holding
+/// secrets should be, and returns its path.
 pub fn write_config(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("config.toml");
     std::fs::write(&path, text).expect("write config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod config");
+    }
     path
 }
 
@@ -65,6 +73,8 @@ pub fn isolate(command: &mut Command, home: &Path) {
         "HUAWEICLOUD_SDK_SECURITY_TOKEN",
         "HUAWEICLOUD_SDK_PROJECT_ID",
         "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+        "HUAWEICLOUD_SDK_DOMAIN_ID",
         "HTTPS_PROXY",
         "https_proxy",
         "HTTP_PROXY",

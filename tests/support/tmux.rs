@@ -51,7 +51,9 @@ impl Tmux {
         // Unset what the developer's environment could add, then run the command and keep the
         // pane open after it ends so its last screen and exit status can be read.
         let script = format!(
-            "unset STAGE_IMAGES_CONFIG STAGE_IMAGES_PROFILE STAGE_IMAGES_LOG RUST_LOG NO_COLOR DISPLAY WAYLAND_DISPLAY; \
+            "unset STAGE_IMAGES_CONFIG STAGE_IMAGES_PROFILE STAGE_IMAGES_LOG RUST_LOG NO_COLOR DISPLAY WAYLAND_DISPLAY \
+             HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK HUAWEICLOUD_SDK_SECURITY_TOKEN HUAWEICLOUD_SDK_PROJECT_ID \
+             HUAWEICLOUD_SDK_IAM_ENDPOINT HUAWEICLOUD_SDK_CREDENTIALS_FILE; \
              export {}; {command}; echo \"[exited $?]\"; sleep 600",
             exports
                 .iter()

@@ -9,6 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use stage_images::api::Fetched;
 use stage_images::catalogue;
+use stage_images::project_id::ProjectId;
 use stage_images::tui::state::{App, ProfileInfo};
 use stage_images::tui::theme::Theme;
 use stage_images::tui::update::{self, Effect, Message};
@@ -37,6 +38,7 @@ pub fn loaded(json: &str, theme: Theme) -> App {
         catalogue: decoded.catalogue,
         problems: decoded.problems,
         request_id: None,
+        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
         fetched_at: now() - Duration::from_secs(90),
         elapsed: Duration::ZERO,
     };

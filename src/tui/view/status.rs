@@ -128,10 +128,11 @@ fn key_hints(app: &App) -> String {
     text.trim_end().to_owned()
 }
 
-/// Keeps the first and last four characters of a long id (`0123…cdef`).
+/// Keeps the first and last four characters of a long id (`0123…cdef`); text with spaces,
+/// such as "resolved from region", is not an id and stays whole.
 fn shorten_middle(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 12 {
+    if chars.len() <= 12 || id.contains(' ') {
         return id.to_owned();
     }
     let head: String = chars[..4].iter().collect();
@@ -150,5 +151,9 @@ mod tests {
             "0123…cdef"
         );
         assert_eq!(shorten_middle("short"), "short");
+        assert_eq!(
+            shorten_middle("resolved from region"),
+            "resolved from region"
+        );
     }
 }

@@ -1,0 +1,87 @@
+//! Sending one request and reading its whole response, for the catalogue and the IAM requests
+//! alike: redirects are errors, bodies are capped, and each request is logged.
+
+use std::time::Instant;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION};
+
+use super::{FetchError, REQUEST_ID_HEADER, header_text, read_body, transport_error};
+use crate::config::NetworkSettings;
+use crate::endpoint::Endpoint;
+
+/// A response read in full.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+}
+
+/// The destination of a request, for its limits and error messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub endpoint: &'a Endpoint,
+    /// The profile key that sets the endpoint, for the redirect error.
+    pub key: &'static str,
+    pub network: NetworkSettings,
+    pub max_body_bytes: usize,
+}
+
+/// Sends one request and reads the whole response. A redirect is an error naming its location
+/// and is never followed. The request is logged with its status and duration.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    target: &Target<'_>,
+    label: &'static str,
+) -> Result<Answer, FetchError> {
+    let started = Instant::now();
+    let endpoint = target.endpoint.to_string();
+    let method = request.method().clone();
+    let url = request.url().clone();
+
+    let response = http.execute(request).await.map_err(|error| {
+        let error = transport_error(&error, &endpoint, target.network);
+        tracing::warn!(
+            method = method.as_str(),
+            %url,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            %error,
+            "{label} failed without an answer"
+        );
+        error
+    })?;
+    let status = response.status();
+    let request_id = header_text(response.headers(), REQUEST_ID_HEADER);
+
+    if status.is_redirection() {
+        let location = header_text(response.headers(), LOCATION.as_str())
+            .unwrap_or_else(|| "(no Location header)".to_owned());
+        tracing::warn!(%url, status = status.as_u16(), %location, "redirect not followed");
+        return Err(FetchError::Redirect {
+            endpoint,
+            status: status.as_u16(),
+            location,
+            key: target.key,
+        });
+    }
+
+    let headers = response.headers().clone();
+    let body = read_body(response, target.max_body_bytes, &endpoint, target.network).await;
+    tracing::info!(
+        method = method.as_str(),
+        %url,
+        status = status.as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        request_id = request_id.as_deref().unwrap_or("-"),
+        "{label}"
+    );
+    Ok(Answer {
+        status,
+        headers,
+        body: body?,
+        request_id,
+    })
+}
