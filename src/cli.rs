@@ -59,6 +59,10 @@ pub struct Args {
     #[arg(long, global = true)]
     pub debug: bool,
 
+    /// Quit right after the browser draws its first frame (start-up benchmarks; see BENCHMARKS.md)
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -170,6 +174,7 @@ impl Failure {
 /// Entry point of the binary.
 #[must_use]
 pub fn main() -> ExitCode {
+    crate::startup::mark();
     // Read the local time offset while the process has one thread; later it may be refused.
     let utc_offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
     let args = Args::parse();
@@ -271,6 +276,7 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
                 keymap: chosen.ui.keymap.clone(),
                 mouse: chosen.ui.mouse,
                 release_status: Arc::new(release_status),
+                exit_after_first_frame: args.exit_after_first_frame,
             };
             tui::run(session)
                 .await

@@ -25,4 +25,5 @@ pub mod project_id;
 pub mod region;
 pub mod release_status;
 pub mod secret;
+pub mod startup;
 pub mod tui;

@@ -38,6 +38,8 @@ pub struct Session {
     /// Whether to capture the mouse; off leaves text selection to the terminal.
     pub mouse: bool,
     pub release_status: Arc<ReleaseTable>,
+    /// Quit as soon as the first frame is drawn, to measure start-up.
+    pub exit_after_first_frame: bool,
 }
 
 /// Opens the browser full-screen and runs it until the user quits.

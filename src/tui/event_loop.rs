@@ -36,6 +36,7 @@ where
         keymap,
         mouse: _,
         release_status,
+        exit_after_first_frame,
     } = session;
     let mut app = App::new(profile, theme, utc_offset);
     app.keymap = keymap;
@@ -56,6 +57,11 @@ where
         context.start(effect, terminal);
     }
     draw(terminal, &mut app)?;
+    let elapsed = crate::startup::elapsed();
+    tracing::info!(elapsed_us = elapsed.as_micros() as u64, "first frame drawn");
+    if exit_after_first_frame {
+        return Ok(());
+    }
 
     loop {
         let wakeup = app.next_wakeup(Instant::now());
