@@ -1,13 +1,17 @@
 //! The catalogue of build base images: language names and the version strings offered for each.
 //!
 //! This module owns the in-memory model and its orderings. Turning the service's JSON into a
-//! [`Catalogue`] lives in [`decode`], version comparison in [`version`]. It knows nothing about
-//! HTTP or the terminal.
+//! [`Catalogue`] lives in [`decode`] and version comparison in [`version`]. The differences
+//! between two fetches are in [`changes`], and those between profiles in [`comparison`]. It
+//! knows nothing about HTTP or the terminal.
 
+pub mod changes;
+pub mod comparison;
 pub mod decode;
 mod language;
 pub mod version;
 
+pub use changes::Changes;
 pub use decode::{DecodeError, Decoded, Problem, decode};
 pub use language::{Language, LanguageBuilder};
 
