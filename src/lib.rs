@@ -5,6 +5,7 @@
 //! - [`config`]: profiles in TOML, validation, the choice of profile;
 //! - [`auth`], [`secret`], [`command`]: credentials and where they come from;
 //! - [`api`]: the one HTTP client that fetches the catalogue;
+//! - [`cache`]: the last catalogue of each profile, on disk;
 //! - [`catalogue`]: the model, decoding and version order;
 //! - [`tui`]: the terminal UI (state, update and view kept apart);
 //! - [`cli`]: argument parsing and the non-interactive commands;
@@ -13,6 +14,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod catalogue;
 pub mod cli;
 pub mod clipboard;
