@@ -10,6 +10,7 @@ pub mod location;
 pub mod profile;
 mod raw;
 pub mod ui;
+pub mod refresh;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub use error::ConfigError;
 pub use profile::{NetworkSettings, Profile};
 pub(crate) use raw::parse_document;
 pub use ui::UiSettings;
+pub use refresh::RefreshSettings;
 
 use crate::command::ExternalCommand;
 
@@ -37,6 +39,8 @@ pub struct Config {
     pub clipboard: ClipboardSettings,
     /// Mouse, theme and key bindings of the browser.
     pub ui: UiSettings,
+    /// How often each profile is refreshed automatically.
+    pub refresh: RefreshSettings,
     /// Things that work but look wrong (an unknown region), for the log and stderr.
     pub warnings: Vec<String>,
 }
@@ -101,6 +105,10 @@ impl Config {
         )?;
         let mut warnings = Vec::new();
         let mut profiles = BTreeMap::new();
+        let mut refresh = RefreshSettings::default();
+        if let Some(value) = &raw.refresh_interval {
+            refresh.default = refresh::parse_interval(path, text, value, "refresh_interval")?;
+        }
         for (name, table) in raw.profiles {
             let reader = profile::ProfileReader {
                 file: path,
@@ -108,6 +116,11 @@ impl Config {
                 name: &name,
             };
             let profile = reader.read(&table)?;
+            if let Some(value) = &table.get_ref().refresh_interval {
+                let key = format!("profiles.{name}.refresh_interval");
+                let interval = refresh::parse_interval(path, text, value, &key)?;
+                refresh.by_profile.insert(name.clone(), interval);
+            }
             if !profile.region.is_known() {
                 let hint = profile
                     .region
@@ -156,6 +169,7 @@ impl Config {
                 osc52: raw.osc52.unwrap_or(true),
             },
             ui,
+            refresh,
             warnings,
         })
     }

@@ -33,6 +33,7 @@ pub struct RawConfig {
     pub mouse: Option<bool>,
     pub theme: Option<Spanned<super::ui::RawTheme>>,
     pub keys: Option<BTreeMap<String, Spanned<toml::Value>>>,
+    pub refresh_interval: Option<Spanned<String>>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Spanned<RawProfile>>,
 }
@@ -65,6 +66,7 @@ pub struct RawProfile {
     pub iam_password_command: Option<Spanned<String>>,
     pub connect_timeout: Option<Spanned<String>>,
     pub timeout: Option<Spanned<String>>,
+    pub refresh_interval: Option<Spanned<String>>,
 }
 
 /// Parses the config file's text, turning every TOML or type error into a [`ConfigError`] that
