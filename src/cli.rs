@@ -4,33 +4,33 @@
 //! with a plain message on standard error and exit code 2. Exit codes: 0 success, 1 request or
 //! service error, 2 usage or configuration error.
 
+mod browse;
+mod changes;
+mod choose;
 mod completions;
+mod config_cmd;
+mod diff;
 mod has;
 mod list;
+mod obtain;
 mod output;
 pub mod profiles;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::api::{self, FetchError};
+use crate::api::FetchError;
 use crate::auth::sdk::SdkLookup;
-use crate::clipboard::Clipboard;
+use crate::cache::CatalogueCache;
 use crate::config::location::{self, CONFIG_ENV};
-use crate::config::{
-    ClipboardSettings, Config, ConfigError, ConfigOrigin, PROFILE_ENV, Profile, UiSettings,
-};
-use crate::demo::DemoServer;
+use crate::config::{Config, ConfigError, ConfigOrigin, PROFILE_ENV};
 use crate::logging::{self, LOG_FILE_ENV, LogOptions};
 use crate::release_status::ReleaseTable;
 use crate::release_status::file::default_override_file;
-use crate::tui::state::ProfileInfo;
-use crate::tui::{self, Session};
 
 /// Browse the build base images Huawei Cloud `ServiceStage` offers.
 ///
@@ -38,6 +38,10 @@ use crate::tui::{self, Session};
 /// right. `stage-images --demo` shows a bundled sample catalogue and needs no account.
 #[derive(Debug, Parser)]
 #[command(name = "stage-images", version, about, long_about, after_help = EXIT_CODES)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one command-line flag, as clap maps them"
+)]
 pub struct Args {
     /// Config file to read [default: the platform's config folder, see README]
     #[arg(long, short = 'c', global = true, env = CONFIG_ENV, value_name = "PATH")]
@@ -63,6 +67,10 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
 
+    /// Use the cached catalogues only and send no request
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub offline: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -83,6 +91,11 @@ pub enum Command {
     Man,
     /// Print every profile with its region, endpoint, project id and authentication method
     Profiles(ProfilesArgs),
+    /// Compare the catalogues of two or more profiles, language by language
+    Diff(diff::DiffArgs),
+    /// Write a starter config file, or print where stage-images keeps its files
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
 }
 
 /// Arguments of `profiles`.
@@ -119,6 +132,10 @@ pub struct ListArgs {
     /// shows it without this flag, but JSON and --plain only with it
     #[arg(long)]
     pub release_status: bool,
+
+    /// Print the versions added and removed since the last fetch, instead of the catalogue
+    #[arg(long, conflicts_with = "plain")]
+    pub changes: bool,
 }
 
 /// Arguments of `has`.
@@ -157,6 +174,12 @@ pub enum Failure {
     /// `has` found no such version and has already printed why.
     #[error("the version is not offered")]
     NotOffered,
+    /// A failure of one of several profiles (`diff`).
+    #[error("profile {profile}: {source}")]
+    InProfile {
+        profile: String,
+        source: Box<Failure>,
+    },
 }
 
 impl Failure {
@@ -167,6 +190,7 @@ impl Failure {
             Self::Config(_) | Self::Usage(_) => 2,
             Self::Fetch(error) if error.is_configuration() => 2,
             Self::Fetch(_) | Self::Runtime(_) | Self::NotOffered => 1,
+            Self::InProfile { source, .. } => source.exit_code(),
         }
     }
 }
@@ -235,52 +259,68 @@ fn run_logged(args: Args, utc_offset: UtcOffset, interactive: bool) -> Result<()
 }
 
 async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
-    if let Some(Command::Profiles(profiles_args)) = &args.command {
-        let config = load_config(args.config.clone())?;
-        print_warnings(&config.warnings);
-        let cache_dir = location::cache_dir();
-        return profiles::run(
-            &config,
-            profiles_args,
-            &SdkLookup::from_process(),
-            cache_dir.as_deref(),
-        );
+    match &args.command {
+        Some(Command::Config(command)) => return config_cmd::run(command, &args),
+        Some(Command::Profiles(profiles_args)) => {
+            let config = load_config(args.config.clone())?;
+            print_warnings(&config.warnings);
+            let cache_dir = location::cache_dir();
+            return profiles::run(
+                &config,
+                profiles_args,
+                &SdkLookup::from_process(),
+                cache_dir.as_deref(),
+            );
+        }
+        Some(Command::Diff(diff_args)) => {
+            if args.demo {
+                return Err(Failure::Usage(
+                    "diff compares profiles of the config file; it cannot be used with --demo"
+                        .to_owned(),
+                ));
+            }
+            let config = load_config(args.config.clone())?;
+            print_warnings(&config.warnings);
+            let cache = CatalogueCache::default_location();
+            return diff::run(&config, diff_args, cache.as_ref(), args.offline).await;
+        }
+        _ => {}
     }
-    let chosen = choose_profile(&args).await?;
-    let profile = &chosen.profile;
+    let chosen = choose::choose_profiles(&args).await?;
+    let profile = chosen.current();
     tracing::info!(
         profile = %profile.name,
         region = %profile.region,
         endpoint = %profile.endpoint,
         auth = %profile.credentials.method(),
+        offline = args.offline,
         "profile selected"
     );
-    let client = api::Client::new(profile).map_err(|error| Failure::Runtime(error.to_string()))?;
 
-    match args.command {
+    match &args.command {
         Some(Command::List(list_args)) => {
             let release_status = load_release_status()?;
-            let today = today(utc_offset);
-            list::run(&client, &list_args, &release_status, today).await
+            let context = list::ListContext {
+                cache: chosen.cache.as_ref(),
+                offline: args.offline,
+                release_status: &release_status,
+                today: today(utc_offset),
+            };
+            list::run(profile, list_args, &context).await
         }
-        Some(Command::Has(has_args)) => has::run(&client, &has_args).await,
-        Some(Command::Completions(_) | Command::Man | Command::Profiles(_)) => Ok(()),
+        Some(Command::Has(has_args)) => {
+            has::run(profile, chosen.cache.as_ref(), args.offline, has_args).await
+        }
+        Some(
+            Command::Completions(_)
+            | Command::Man
+            | Command::Profiles(_)
+            | Command::Diff(_)
+            | Command::Config(_),
+        ) => Ok(()),
         None => {
             let release_status = load_release_status()?;
-            let session = Session {
-                profile: profile_info(profile, &client, chosen.demo_server.is_some()),
-                client,
-                clipboard: Clipboard::from_settings(&chosen.clipboard),
-                theme: chosen.ui.theme.unless_no_color(),
-                utc_offset,
-                keymap: chosen.ui.keymap.clone(),
-                mouse: chosen.ui.mouse,
-                release_status: Arc::new(release_status),
-                exit_after_first_frame: args.exit_after_first_frame,
-            };
-            tui::run(session)
-                .await
-                .map_err(|error| Failure::Runtime(format!("{error:#}")))
+            browse::run(chosen, release_status, &args, utc_offset).await
         }
     }
 }
@@ -299,54 +339,6 @@ fn today(utc_offset: UtcOffset) -> Date {
     OffsetDateTime::now_utc().to_offset(utc_offset).date()
 }
 
-/// The profile of this run and the settings that come with it.
-struct Chosen {
-    profile: Profile,
-    clipboard: ClipboardSettings,
-    /// Mouse, theme and keys; the defaults for the demo, which reads no config.
-    ui: UiSettings,
-    /// Keeps the demo server running for the whole run.
-    demo_server: Option<DemoServer>,
-}
-
-async fn choose_profile(args: &Args) -> Result<Chosen, Failure> {
-    if args.demo {
-        let server = DemoServer::start(DemoServer::delay_from_env())
-            .await
-            .map_err(|error| {
-                Failure::Runtime(format!(
-                    "cannot start the demo server on 127.0.0.1: {error}"
-                ))
-            })?;
-        return Ok(Chosen {
-            profile: server.profile(),
-            clipboard: ClipboardSettings {
-                command: None,
-                osc52: true,
-            },
-            ui: UiSettings::default(),
-            demo_server: Some(server),
-        });
-    }
-    let mut config = load_config(args.config.clone())?;
-    print_warnings(&config.warnings);
-    let name = config.select(args.profile.as_deref())?.name.clone();
-    let mut profile = config
-        .profiles
-        .remove(&name)
-        .ok_or_else(|| Failure::Runtime(format!("profile {name:?} vanished after selection")))?;
-    let warnings = profile
-        .resolve_sdk_fallback(&SdkLookup::from_process())
-        .map_err(|error| ConfigError::new(None, error.to_string()))?;
-    print_warnings(&warnings);
-    Ok(Chosen {
-        profile,
-        clipboard: config.clipboard,
-        ui: config.ui,
-        demo_server: None,
-    })
-}
-
 fn print_warnings(warnings: &[String]) {
     for warning in warnings {
         tracing::warn!("{warning}");
@@ -355,31 +347,21 @@ fn print_warnings(warnings: &[String]) {
 }
 
 fn load_config(explicit: Option<PathBuf>) -> Result<Config, Failure> {
-    let (path, origin) = if let Some(path) = explicit {
-        (path, ConfigOrigin::Explicit)
-    } else {
-        let path = location::default_config_file().ok_or_else(|| {
-            Failure::Usage(
-                "cannot find the home folder for the default config file; pass --config PATH"
-                    .to_owned(),
-            )
-        })?;
-        (path, ConfigOrigin::Default)
-    };
+    let (path, origin) = config_file(explicit)?;
     Ok(Config::load(&path, origin)?)
 }
 
-fn profile_info(profile: &Profile, client: &api::Client, demo: bool) -> ProfileInfo {
-    ProfileInfo {
-        name: profile.name.clone(),
-        region: profile.region.to_string(),
-        // A project id resolved in an earlier run is known from the cache already.
-        project_id: client.known_project_id().map_or_else(
-            || profiles::RESOLVED_FROM_REGION.to_owned(),
-            |id| id.to_string(),
-        ),
-        endpoint: profile.endpoint.to_string(),
-        auth: profile.credentials.method().label().to_owned(),
-        demo,
+/// Returns the config file of this run: `--config` or `STAGE_IMAGES_CONFIG`, else the default
+/// one.
+fn config_file(explicit: Option<PathBuf>) -> Result<(PathBuf, ConfigOrigin), Failure> {
+    if let Some(path) = explicit {
+        return Ok((path, ConfigOrigin::Explicit));
     }
+    let path = location::default_config_file().ok_or_else(|| {
+        Failure::Usage(
+            "cannot find the home folder for the default config file; pass --config PATH"
+                .to_owned(),
+        )
+    })?;
+    Ok((path, ConfigOrigin::Default))
 }

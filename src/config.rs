@@ -9,8 +9,8 @@ pub mod error;
 pub mod location;
 pub mod profile;
 mod raw;
-pub mod ui;
 pub mod refresh;
+pub mod ui;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 pub use error::ConfigError;
 pub use profile::{NetworkSettings, Profile};
 pub(crate) use raw::parse_document;
-pub use ui::UiSettings;
 pub use refresh::RefreshSettings;
+pub use ui::UiSettings;
 
 use crate::command::ExternalCommand;
 
@@ -221,7 +221,8 @@ fn missing_file_error(path: &Path, origin: ConfigOrigin) -> ConfigError {
             "config file not found; check the path given with --config or STAGE_IMAGES_CONFIG"
         }
         ConfigOrigin::Default => {
-            "no config file yet; copy config.example.toml there and edit it, \
+            "no config file yet; run `stage-images config init` to write a starter config there \
+             (`stage-images config path` shows where every file lives), \
              or try `stage-images --demo`, which needs no account"
         }
     };

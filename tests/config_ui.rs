@@ -224,7 +224,7 @@ fn remapped_keys_drive_the_browser() {
     let config = Config::parse(
         Path::new("/c.toml"),
         &format!(
-            "[keys]\ndown = [\"n\", \"Down\"]\nup = [\"p\", \"Up\"]\nswitch_pane = \"Tab\"\nfocus_versions = \"Right\"\nhelp = \"F1\"\n{}",
+            "[keys]\ndown = [\"n\", \"Down\"]\nup = [\"p\", \"Up\"]\nswitch_profile = \"P\"\nswitch_pane = \"Tab\"\nfocus_versions = \"Right\"\nhelp = \"F1\"\n{}",
             support::profile_toml("dev", "http://127.0.0.1:1", "t")
         ),
     )

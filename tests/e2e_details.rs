@@ -97,7 +97,7 @@ fn mouse_off_leaves_the_terminal_alone() {
 fn remapped_keys_work_and_show_in_help() {
     let server = TestServer::always(Reply::json(200, support::DOCUMENTED_EXAMPLE));
     let home = tempfile::tempdir().expect("temp dir");
-    let keys = "[keys]\ndown = [\"n\", \"Down\"]\nup = [\"p\", \"Up\"]\ncopy = \"c\"\n";
+    let keys = "[keys]\ndown = [\"n\", \"Down\"]\nup = [\"p\", \"Up\"]\ncopy = \"c\"\nswitch_profile = \"P\"\ncompare = \"C\"\n";
     let tmux = browser(home.path(), &server, keys, &[]);
     tmux.wait_for("Languages 6");
     let screen = tmux.wait_for("c copy");

@@ -62,7 +62,13 @@ fn press(app: &mut App, keys: &str) {
 fn loaded() -> App {
     let mut app = app();
     let effects = update::start(&mut app, Instant::now());
-    assert_eq!(effects, [Effect::Fetch { generation: 1 }]);
+    assert_eq!(
+        effects,
+        [Effect::Fetch {
+            generation: 1,
+            profile: 0
+        }]
+    );
     send(
         &mut app,
         Message::Fetched {
@@ -253,7 +259,10 @@ fn refresh_starts_new_generation_once() {
     let mut app = loaded();
     assert_eq!(
         send(&mut app, char_key('r')),
-        [Effect::Fetch { generation: 2 }]
+        [Effect::Fetch {
+            generation: 2,
+            profile: 0
+        }]
     );
     assert!(app.is_loading());
     assert!(
@@ -327,7 +336,10 @@ fn failed_refresh_keeps_data_and_retries() {
     );
     assert_eq!(
         send(&mut app, char_key('r')),
-        [Effect::Fetch { generation: 3 }]
+        [Effect::Fetch {
+            generation: 3,
+            profile: 0
+        }]
     );
 }
 

@@ -5,15 +5,24 @@
 //! errors. A failed request also exits with 1, as every command does, and its message on
 //! standard error distinguishes it from a version that is not offered.
 
+use super::obtain::obtain;
 use super::output::write_stdout;
 use super::{Failure, HasArgs};
-use crate::api::Client;
+use crate::cache::CatalogueCache;
 use crate::catalogue::{Language, VersionOrder};
+use crate::config::Profile;
 
-/// Fetches the catalogue and reports whether it offers the version.
-pub async fn run(client: &Client, args: &HasArgs) -> Result<(), Failure> {
-    let fetched = client.fetch_catalogue().await?;
-    let catalogue = &fetched.catalogue;
+/// Fetches the catalogue, or with `offline` reads the cached one, and reports whether it
+/// offers the version.
+pub async fn run(
+    profile: &Profile,
+    cache: Option<&CatalogueCache>,
+    offline: bool,
+    args: &HasArgs,
+) -> Result<(), Failure> {
+    let obtained = obtain(profile, cache, offline).await?;
+    obtained.report_age(&profile.name);
+    let catalogue = &obtained.catalogue;
     let version = args.version.trim();
 
     let Some(language) = catalogue.find_language(&args.language) else {

@@ -10,23 +10,42 @@ use std::io::IsTerminal;
 
 use time::Date;
 
+use super::obtain::obtain;
 use super::output::write_stdout;
-use super::{Failure, ListArgs};
-use crate::api::Client;
+use super::{Failure, ListArgs, changes};
+use crate::cache::CatalogueCache;
 use crate::catalogue::{Catalogue, Language, VersionOrder};
+use crate::config::Profile;
 use crate::release_status::ReleaseTable;
 use status::Annotator;
 
-/// Fetches the catalogue and prints what `args` asks for, with release status from
-/// `release_status` as of `today`.
+/// What `list` reads besides its arguments.
+#[derive(Debug)]
+pub struct ListContext<'a> {
+    pub cache: Option<&'a CatalogueCache>,
+    /// Read the cached catalogue instead of fetching.
+    pub offline: bool,
+    pub release_status: &'a ReleaseTable,
+    /// Today's local date, for the release status.
+    pub today: Date,
+}
+
+/// Fetches the catalogue, or with `offline` reads the cached one, and prints what `args`
+/// requests, with release status as of `today`.
 pub async fn run(
-    client: &Client,
+    profile: &Profile,
     args: &ListArgs,
-    release_status: &ReleaseTable,
-    today: Date,
+    context: &ListContext<'_>,
 ) -> Result<(), Failure> {
-    let fetched = client.fetch_catalogue().await?;
-    if let Some(summary) = fetched.problems.summary() {
+    if args.changes && context.offline {
+        return Err(Failure::Usage(
+            "--changes compares a new fetch with the cached catalogue, so it cannot be used with --offline"
+                .to_owned(),
+        ));
+    }
+    let obtained = obtain(profile, context.cache, context.offline).await?;
+    obtained.report_age(&profile.name);
+    if let Some(summary) = &obtained.problems {
         eprintln!("stage-images: warning: {summary}");
     }
     let order = if args.api_order {
@@ -34,7 +53,11 @@ pub async fn run(
     } else {
         VersionOrder::NewestFirst
     };
-    let catalogue = &fetched.catalogue;
+    if args.changes {
+        let text = changes::report(&profile.name, &obtained, args, order)?;
+        return write_stdout(&text);
+    }
+    let catalogue = &obtained.catalogue;
     let languages: Vec<&Language> = match &args.language {
         Some(query) => vec![find(catalogue, query)?],
         None => catalogue.languages().iter().collect(),
@@ -42,8 +65,8 @@ pub async fn run(
 
     let for_people = !args.json && !args.plain && std::io::stdout().is_terminal();
     let annotator = (args.release_status || for_people).then_some(Annotator {
-        table: release_status,
-        today,
+        table: context.release_status,
+        today: context.today,
     });
     let text = if args.json {
         status::json(&languages, order, annotator)
@@ -57,7 +80,8 @@ pub async fn run(
     write_stdout(&text)
 }
 
-fn find<'a>(catalogue: &'a Catalogue, query: &str) -> Result<&'a Language, Failure> {
+/// Finds a language by the name a person typed; the error lists the available ones.
+pub(super) fn find<'a>(catalogue: &'a Catalogue, query: &str) -> Result<&'a Language, Failure> {
     catalogue.find_language(query).ok_or_else(|| {
         let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
         if names.is_empty() {

@@ -22,13 +22,15 @@ pub enum Action {
     Refresh,
     Copy,
     ToggleOrder,
+    SwitchProfile,
+    Compare,
     Help,
     Quit,
 }
 
 impl Action {
     /// Every action, in the order the help popup lists them.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -42,6 +44,8 @@ impl Action {
         Action::Refresh,
         Action::Copy,
         Action::ToggleOrder,
+        Action::SwitchProfile,
+        Action::Compare,
         Action::Help,
         Action::Quit,
     ];
@@ -63,6 +67,8 @@ impl Action {
             Self::Refresh => "refresh the catalogue",
             Self::Copy => "copy the selected version",
             Self::ToggleOrder => "sort versions: newest first / API order",
+            Self::SwitchProfile => "switch to another profile",
+            Self::Compare => "compare a language across profiles",
             Self::Help => "show or hide this help",
             Self::Quit => "quit (Esc clears a filter first)",
         }
@@ -85,6 +91,8 @@ impl Action {
             Self::Refresh => "refresh",
             Self::Copy => "copy",
             Self::ToggleOrder => "sort",
+            Self::SwitchProfile => "switch_profile",
+            Self::Compare => "compare",
             Self::Help => "help",
             Self::Quit => "quit",
         }
@@ -199,6 +207,8 @@ impl Default for KeyMap {
             (plain(Char('r')), Action::Refresh),
             (plain(Char('y')), Action::Copy),
             (plain(Char('s')), Action::ToggleOrder),
+            (plain(Char('p')), Action::SwitchProfile),
+            (plain(Char('c')), Action::Compare),
             (plain(Char('?')), Action::Help),
             (plain(Char('q')), Action::Quit),
             (plain(Esc), Action::Quit),
@@ -277,6 +287,10 @@ mod tests {
         );
         assert_eq!(
             map.action_for(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            Some(Action::Compare)
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
             None
         );
         assert_eq!(

@@ -6,6 +6,7 @@
 //! asks for.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use crossterm::event::{Event, EventStream};
@@ -15,10 +16,12 @@ use ratatui::backend::Backend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::Session;
-use super::state::App;
+use super::clients::LazyClient;
+use super::profiles::{ProfileSlot, Profiles};
+use super::state::{App, Origin, Shown};
 use super::update::{self, Effect, Message};
-use super::view;
+use super::{Session, SessionProfile, view};
+use crate::cache::{CacheKey, CatalogueCache};
 use crate::clipboard::CopyReport;
 
 /// Runs the browser until the user quits or a signal arrives.
@@ -28,8 +31,10 @@ where
     B::Error: Send + Sync + 'static,
 {
     let Session {
-        profile,
-        client,
+        profiles,
+        current,
+        cache,
+        offline,
         clipboard,
         theme,
         utc_offset,
@@ -38,7 +43,11 @@ where
         release_status,
         exit_after_first_frame,
     } = session;
-    let mut app = App::new(profile, theme, utc_offset);
+    // The cached catalogues are read before the first frame, so it shows them before any
+    // request is sent.
+    let (slots, clients) = load_profiles(profiles, cache.as_ref());
+    let mut app = App::with_profiles(Profiles::new(slots, current), theme, utc_offset);
+    app.offline = offline;
     app.keymap = keymap;
     app.release_status = release_status;
     let (sender, mut receiver) = mpsc::unbounded_channel::<Message>();
@@ -49,7 +58,8 @@ where
 
     let effects = update::start(&mut app, Instant::now());
     let mut context = EffectContext {
-        client,
+        clients,
+        cache,
         clipboard,
         sender,
     };
@@ -120,9 +130,37 @@ where
     Ok(())
 }
 
-/// What starting effects needs: the API client, the clipboard and the way back to the loop.
+/// Turns the session's profiles into the browser's slots, each with its cached catalogue, and
+/// the client of each profile. An unusable cache file is logged and skipped.
+fn load_profiles(
+    profiles: Vec<SessionProfile>,
+    cache: Option<&CatalogueCache>,
+) -> (Vec<ProfileSlot>, Vec<LazyClient>) {
+    profiles
+        .into_iter()
+        .map(|entry| {
+            let last = cache
+                .and_then(|cache| cache.load_or_warn(&CacheKey::of(&entry.profile)))
+                .map(|cached| Shown {
+                    catalogue: Arc::new(cached.catalogue),
+                    fetched_at: cached.fetched_at,
+                    origin: Origin::Cache,
+                });
+            let slot = ProfileSlot {
+                info: entry.info,
+                refresh_interval: entry.refresh_interval,
+                last,
+            };
+            (slot, LazyClient::new(entry.profile, entry.client))
+        })
+        .unzip()
+}
+
+/// Resources for starting effects: the API clients, the cache, the clipboard and the way back
+/// to the loop.
 struct EffectContext {
-    client: crate::api::Client,
+    clients: Vec<LazyClient>,
+    cache: Option<CatalogueCache>,
     clipboard: crate::clipboard::Clipboard,
     sender: mpsc::UnboundedSender<Message>,
 }
@@ -130,8 +168,13 @@ struct EffectContext {
 impl EffectContext {
     fn start<B: Backend + Write>(&mut self, effect: Effect, terminal: &mut Terminal<B>) {
         match effect {
-            Effect::Fetch { generation } => {
-                let client = self.client.clone();
+            Effect::Fetch {
+                generation,
+                profile,
+            } => {
+                let Some(client) = self.clients.get(profile).cloned() else {
+                    return;
+                };
                 let sender = self.sender.clone();
                 tokio::spawn(async move {
                     let result = client.fetch_catalogue().await;
@@ -140,6 +183,38 @@ impl EffectContext {
                         generation,
                         result: Box::new(result),
                     });
+                });
+            }
+            Effect::FetchForComparison { request, profile } => {
+                let Some(client) = self.clients.get(profile).cloned() else {
+                    return;
+                };
+                let sender = self.sender.clone();
+                tokio::spawn(async move {
+                    let result = client.fetch_catalogue().await;
+                    let _ = sender.send(Message::ComparisonFetched {
+                        request,
+                        profile,
+                        result: Box::new(result),
+                    });
+                });
+            }
+            Effect::StoreCache {
+                profile,
+                project_id,
+                catalogue,
+                fetched_at,
+            } => {
+                let (Some(cache), Some(client)) = (self.cache.clone(), self.clients.get(profile))
+                else {
+                    return;
+                };
+                let key = CacheKey::of(client.profile());
+                // Writing touches the disk, so it runs on a blocking thread, off the loop.
+                tokio::task::spawn_blocking(move || {
+                    if let Err(error) = cache.store(&key, &project_id, &catalogue, fetched_at) {
+                        tracing::warn!(profile = %key.profile, %error, "catalogue not cached");
+                    }
                 });
             }
             Effect::Copy(text) => {

@@ -1,49 +1,88 @@
 //! Mouse input: a click selects the row under the pointer and focuses its pane, the wheel
-//! moves the selection of the pane under the pointer.
+//! moves the selection of the pane under the pointer. In the profile picker a click on a
+//! profile switches to it and the wheel moves the picker's selection.
 //!
 //! Positions are matched against `app.frame`, the pane areas and scroll offsets of the last
 //! frame drawn, so a click acts on the row the user saw. Only left-button presses and wheel
 //! steps act; releases, drags and moves are ignored, as key releases are. Like [`super::update`],
 //! this module performs no I/O.
 
+use std::time::Instant;
+
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::state::{App, Pane};
+use super::state::{App, Pane, Popup};
+use super::update::Effect;
+use super::{compare, picker};
 
 /// Rows the selection moves per wheel step, like the three lines per notch that desktop
 /// systems commonly scroll.
 pub const WHEEL_ROWS: isize = 3;
 
-/// Applies a mouse event to the state.
-pub fn on_mouse(app: &mut App, event: MouseEvent) {
+/// Applies a mouse event to the state and returns the work it starts (switching profile
+/// fetches the new one).
+pub fn on_mouse(app: &mut App, event: MouseEvent, now: Instant) -> Vec<Effect> {
     let position = Position::new(event.column, event.row);
     match event.kind {
-        MouseEventKind::Down(MouseButton::Left) => click(app, position),
+        MouseEventKind::Down(MouseButton::Left) => return click(app, position, now),
         MouseEventKind::ScrollDown => scroll(app, position, WHEEL_ROWS),
         MouseEventKind::ScrollUp => scroll(app, position, -WHEEL_ROWS),
         _ => {}
     }
+    Vec::new()
 }
 
-fn click(app: &mut App, position: Position) {
-    // A click anywhere closes the help and does nothing else, so it never acts on the panes
-    // hidden behind it.
-    if app.popup.is_some() {
-        app.popup = None;
-        return;
+fn click(app: &mut App, position: Position, now: Instant) -> Vec<Effect> {
+    // A click on a profile in the picker switches to it. Any other click closes the popup and
+    // does nothing else, so it never acts on the panes hidden behind it.
+    match app.popup {
+        Some(Popup::Picker) => {
+            if let Some(index) = picker_row(app, position) {
+                app.picker.list.select_index(index);
+                return picker::choose(app, now);
+            }
+            app.popup = None;
+            return Vec::new();
+        }
+        Some(Popup::Compare) => {
+            compare::close(app);
+            return Vec::new();
+        }
+        Some(Popup::Help) => {
+            app.popup = None;
+            return Vec::new();
+        }
+        None => {}
     }
     let Some((pane, area)) = pane_at(app, position) else {
-        return;
+        return Vec::new();
     };
     app.focused_pane_mut().editing = false;
     app.focus = pane;
     if let Some(index) = row_index(app, pane, area, position.y) {
         select_index(app, pane, index);
     }
+    Vec::new()
+}
+
+/// Index among the matching profiles of the picker row at `position`, if it shows one.
+fn picker_row(app: &App, position: Position) -> Option<usize> {
+    let area = app.frame.picker_area;
+    if !area.contains(position) {
+        return None;
+    }
+    let index = app.frame.picker_offset + usize::from(position.y - area.y);
+    (index < app.picker.list.len()).then_some(index)
 }
 
 fn scroll(app: &mut App, position: Position, delta: isize) {
+    if app.popup == Some(Popup::Picker) {
+        if app.frame.picker_area.contains(position) {
+            app.picker.list.move_by(delta);
+        }
+        return;
+    }
     if app.popup.is_some() {
         return;
     }

@@ -10,9 +10,13 @@ use ratatui::layout::Rect;
 use time::UtcOffset;
 
 use super::action::KeyMap;
+use super::compare::Comparison;
 use super::list::{self, ListPane};
+use super::picker::Picker;
+use super::profiles::{ProfileSlot, Profiles};
+use super::refresh::RefreshSchedule;
 use super::theme::Theme;
-use crate::catalogue::{Catalogue, Language, VersionOrder};
+use crate::catalogue::{Catalogue, Changes, Language, VersionOrder};
 use crate::release_status::ReleaseTable;
 
 /// How long a transient notice stays in the status bar.
@@ -88,6 +92,10 @@ pub struct Notice {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Popup {
     Help,
+    /// The profile picker (`p`), state in [`App::picker`].
+    Picker,
+    /// The comparison of profiles (`c`), state in [`App::compare`].
+    Compare,
 }
 
 /// Positions and sizes from the last frame drawn, needed to page and to keep scrolling steady.
@@ -99,6 +107,10 @@ pub struct FrameInfo {
     pub version_offset: usize,
     /// Rows of a list visible at once, for PgUp/PgDn.
     pub page_rows: usize,
+    /// Rows of the profile picker, when it is open: row `y` of this area shows the matching
+    /// profile at `picker_offset + y - picker_area.y`.
+    pub picker_area: Rect,
+    pub picker_offset: usize,
 }
 
 /// The whole state of the browser.
@@ -123,6 +135,16 @@ pub struct App {
     /// Advances while loading, to animate the spinner.
     pub spinner_step: usize,
     pub should_quit: bool,
+    // Profiles, switching, comparing, changes and refreshing.
+    /// Every profile; `profile` is a copy of the one in use.
+    pub profiles: Profiles,
+    pub picker: Picker,
+    pub compare: Option<Comparison>,
+    /// Changes of the last fetch against the catalogue shown before it.
+    pub changes: Option<Changes>,
+    pub refresh: Option<RefreshSchedule>,
+    /// Started with `--offline`: nothing is fetched.
+    pub offline: bool,
     next_generation: u64,
 }
 
@@ -130,8 +152,17 @@ impl App {
     /// A browser for a profile, with nothing loaded yet.
     #[must_use]
     pub fn new(profile: ProfileInfo, theme: Theme, utc_offset: UtcOffset) -> Self {
-        Self {
-            profile,
+        let profiles = Profiles::new(vec![ProfileSlot::new(profile)], 0);
+        Self::with_profiles(profiles, theme, utc_offset)
+    }
+
+    /// Creates a browser for several profiles, showing the last known catalogue of the one in
+    /// use.
+    #[must_use]
+    pub fn with_profiles(profiles: Profiles, theme: Theme, utc_offset: UtcOffset) -> Self {
+        let current = profiles.current().cloned().unwrap_or_default();
+        let mut app = Self {
+            profile: current.info,
             shown: None,
             fetch: FetchState::Idle,
             focus: Pane::Languages,
@@ -147,18 +178,35 @@ impl App {
             frame: FrameInfo::default(),
             spinner_step: 0,
             should_quit: false,
+            profiles,
+            picker: Picker::default(),
+            compare: None,
+            changes: None,
+            refresh: None,
+            offline: false,
             next_generation: 1,
+        };
+        if let Some(last) = current.last {
+            app.show(last);
         }
+        app
     }
 
     /// Starts a new fetch generation and returns its number.
     pub fn begin_fetch(&mut self, now: Instant) -> u64 {
-        let generation = self.next_generation;
-        self.next_generation += 1;
+        let generation = self.take_generation();
         self.fetch = FetchState::Loading {
             generation,
             since: now,
         };
+        generation
+    }
+
+    /// Takes the next number of the sequence that fetch generations use, without starting a
+    /// fetch, so a number is never given out twice.
+    pub fn take_generation(&mut self) -> u64 {
+        let generation = self.next_generation;
+        self.next_generation += 1;
         generation
     }
 
@@ -281,17 +329,16 @@ impl App {
         });
     }
 
-    /// When the loop must wake up without input: the next spinner step while loading, or the
-    /// expiry of a notice. `None` means sleep until something happens.
+    /// When the loop must wake up without input: the next spinner step while loading, the
+    /// expiry of a notice, or the next automatic refresh. `None` means sleep until something
+    /// happens.
     #[must_use]
     pub fn next_wakeup(&self, now: Instant) -> Option<Instant> {
-        let spinner = self
-            .is_loading()
-            .then(|| now + super::view::SPINNER_INTERVAL);
+        let spinner = (self.is_loading()
+            || self.compare.as_ref().is_some_and(Comparison::is_loading))
+        .then(|| now + super::view::SPINNER_INTERVAL);
         let notice = self.notice.as_ref().map(|notice| notice.expires);
-        match (spinner, notice) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let refresh = self.refresh.map(|schedule| schedule.due);
+        [spinner, notice, refresh].into_iter().flatten().min()
     }
 }

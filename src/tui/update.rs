@@ -5,13 +5,15 @@
 //! to start, and its result comes back later as a [`Message`].
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use super::action::{self, Action};
-use super::state::{App, FetchState, NoticeKind, Origin, Pane, Popup, Shown};
+use super::state::{App, FetchState, NoticeKind, Pane, Popup};
+use super::{accept, compare, picker, profiles, refresh};
 use crate::api::{FetchError, Fetched};
+use crate::catalogue::Catalogue;
 use crate::clipboard::{CopyOutcome, CopyReport};
 
 /// Something that happened, for [`update`] to apply.
@@ -32,6 +34,12 @@ pub enum Message {
         generation: u64,
         result: Box<Result<Fetched, FetchError>>,
     },
+    /// A fetch for the comparison finished.
+    ComparisonFetched {
+        request: u64,
+        profile: usize,
+        result: Box<Result<Fetched, FetchError>>,
+    },
     /// A copy to the clipboard finished.
     Copied(CopyReport),
     /// A signal (SIGTERM, SIGHUP, SIGINT) asked the program to stop.
@@ -41,8 +49,19 @@ pub enum Message {
 /// Work for the event loop to start on behalf of [`update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Fetch the catalogue; the result must come back with this generation.
-    Fetch { generation: u64 },
+    /// Fetch the catalogue of a profile (a position in [`App::profiles`]); the result must
+    /// come back with this generation.
+    Fetch { generation: u64, profile: usize },
+    /// Fetch a profile's catalogue for the comparison; the result comes back as
+    /// [`Message::ComparisonFetched`] with this request number.
+    FetchForComparison { request: u64, profile: usize },
+    /// Write a profile's catalogue, fetched for `project_id`, to the cache.
+    StoreCache {
+        profile: usize,
+        project_id: String,
+        catalogue: Arc<Catalogue>,
+        fetched_at: SystemTime,
+    },
     /// Put this text on the clipboard.
     Copy(String),
 }
@@ -51,12 +70,11 @@ pub enum Effect {
 pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
     match message {
         Message::Key(key) => on_key(app, key, now),
-        Message::Mouse(event) => {
-            super::mouse::on_mouse(app, event);
-            Vec::new()
-        }
+        Message::Mouse(event) => super::mouse::on_mouse(app, event, now),
         Message::Paste(text) => {
-            if app.popup.is_none() && app.focused_pane().editing {
+            if app.popup == Some(Popup::Picker) {
+                picker::on_paste(app, &text);
+            } else if app.popup.is_none() && app.focused_pane().editing {
                 let pasted: String = text.chars().filter(|c| !c.is_control()).collect();
                 app.focused_pane_mut().filter.push_str(&pasted);
                 refilter_focused(app);
@@ -66,12 +84,14 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
         Message::Resize => Vec::new(),
         Message::Tick(at) => {
             on_tick(app, at);
-            Vec::new()
+            refresh::on_tick(app, at)
         }
-        Message::Fetched { generation, result } => {
-            on_fetched(app, generation, *result, now);
-            Vec::new()
-        }
+        Message::Fetched { generation, result } => on_fetched(app, generation, *result, now),
+        Message::ComparisonFetched {
+            request,
+            profile,
+            result,
+        } => accept::on_compared(app, request, profile, *result, now),
         Message::Copied(report) => {
             let (outcome, text) = report.summary();
             let kind = match outcome {
@@ -89,15 +109,29 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Starts the first fetch; called once when the browser opens.
+/// Starts the first fetch, unless offline; called once when the browser opens.
 pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
+    if app.offline {
+        if app.shown.is_none() {
+            app.fetch = FetchState::Failed {
+                message: profiles::offline_without_cache(&app.profile.name),
+            };
+        }
+        return Vec::new();
+    }
     vec![Effect::Fetch {
         generation: app.begin_fetch(now),
+        profile: app.profiles.current_index(),
     }]
 }
 
 fn on_tick(app: &mut App, now: Instant) {
-    if app.is_loading() {
+    if app.is_loading()
+        || app
+            .compare
+            .as_ref()
+            .is_some_and(compare::Comparison::is_loading)
+    {
         app.spinner_step = app.spinner_step.wrapping_add(1);
     }
     if app
@@ -109,33 +143,20 @@ fn on_tick(app: &mut App, now: Instant) {
     }
 }
 
-fn on_fetched(app: &mut App, generation: u64, result: Result<Fetched, FetchError>, now: Instant) {
+fn on_fetched(
+    app: &mut App,
+    generation: u64,
+    result: Result<Fetched, FetchError>,
+    now: Instant,
+) -> Vec<Effect> {
     let current = matches!(app.fetch, FetchState::Loading { generation: loading, .. } if loading == generation);
     if !current {
         tracing::debug!(generation, "dropped the result of a stale fetch");
-        return;
+        return Vec::new();
     }
+    let mut effects = Vec::new();
     match result {
-        Ok(fetched) => {
-            app.fetch = FetchState::Idle;
-            // A project id resolved from the region becomes known with the first catalogue.
-            app.profile.project_id = fetched.project_id.to_string();
-            let count = fetched.catalogue.languages().len();
-            app.show(Shown {
-                catalogue: Arc::new(fetched.catalogue),
-                fetched_at: fetched.fetched_at,
-                origin: Origin::Network,
-            });
-            if let Some(summary) = fetched.problems.summary() {
-                app.notify(NoticeKind::Warning, summary, now);
-            } else if count == 0 {
-                app.notify(
-                    NoticeKind::Warning,
-                    "The service lists no languages for this project",
-                    now,
-                );
-            }
-        }
+        Ok(fetched) => effects = accept::accept_fetched(app, fetched, now),
         Err(error) => {
             tracing::warn!(%error, "catalogue fetch failed");
             let mut message = error.to_string();
@@ -147,6 +168,8 @@ fn on_fetched(app: &mut App, generation: u64, result: Result<Fetched, FetchError
             app.fetch = FetchState::Failed { message };
         }
     }
+    refresh::schedule(app, now);
+    effects
 }
 
 fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
@@ -158,9 +181,14 @@ fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
         app.should_quit = true;
         return Vec::new();
     }
-    if app.popup.is_some() {
-        on_popup_key(app, key);
-        return Vec::new();
+    match app.popup {
+        Some(Popup::Help) => {
+            on_popup_key(app, key);
+            return Vec::new();
+        }
+        Some(Popup::Picker) => return picker::on_key(app, key, now),
+        Some(Popup::Compare) => return compare::on_key(app, key, now),
+        None => {}
     }
     if app.focused_pane().editing && edit_filter(app, key) {
         return Vec::new();
@@ -236,6 +264,8 @@ fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
         Action::Copy => return copy(app, now),
         Action::ToggleOrder => toggle_order(app, now),
         Action::Help => app.popup = Some(Popup::Help),
+        Action::SwitchProfile => picker::open(app),
+        Action::Compare => return compare::open(app, now),
         Action::Quit => {
             let focused = app.focused_pane();
             if focused.editing || !focused.filter.is_empty() {
@@ -287,12 +317,21 @@ fn clear_filter(app: &mut App) {
 }
 
 fn refresh(app: &mut App, now: Instant) -> Vec<Effect> {
+    if app.offline {
+        app.notify(
+            NoticeKind::Info,
+            "Offline: nothing is fetched (started with --offline)",
+            now,
+        );
+        return Vec::new();
+    }
     if app.is_loading() {
         app.notify(NoticeKind::Info, "A refresh is already running", now);
         return Vec::new();
     }
     vec![Effect::Fetch {
         generation: app.begin_fetch(now),
+        profile: app.profiles.current_index(),
     }]
 }
 

@@ -10,8 +10,11 @@
 //!  ? help  / filter  r refresh  y copy  s sort  q quit            (or a notice or error)
 //! ```
 
+mod changes;
+mod compare;
 mod help;
 mod panes;
+mod picker;
 mod status;
 
 use std::time::{Duration, SystemTime};
@@ -60,8 +63,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
     let today = OffsetDateTime::from(now).to_offset(app.utc_offset).date();
     let version_offset = panes::render_versions(app, frame, versions_area, today);
     status::render(app, frame, status_area, now);
-    if app.popup == Some(Popup::Help) {
-        help::render(app, frame, area);
+    let mut picker_area = Rect::default();
+    let mut picker_offset = 0;
+    match app.popup {
+        Some(Popup::Help) => help::render(app, frame, area),
+        Some(Popup::Picker) => (picker_area, picker_offset) = picker::render(app, frame, main),
+        Some(Popup::Compare) => compare::render(app, frame, main, now),
+        None => {}
     }
     FrameInfo {
         languages_area,
@@ -69,6 +77,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
         language_offset,
         version_offset,
         page_rows: usize::from(main.height.saturating_sub(2)).max(1),
+        picker_area,
+        picker_offset,
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use time::Date;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::{SELECTION_MARKER, spinner};
+use super::{SELECTION_MARKER, changes, spinner};
 use crate::release_status::Standing;
 use crate::tui::list::{ListPane, scroll_offset};
 use crate::tui::state::{App, FetchState, Pane};
@@ -160,6 +160,7 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect, today: Date
         render_placeholder(app, frame, inner);
         return 0;
     };
+    let inner = changes::render_removed(app, frame, inner, language.name());
     if app.versions.is_empty() {
         let text = if language.is_empty() {
             format!("No versions listed for {}", language.name())
@@ -198,14 +199,17 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect, today: Date
                 .release_status
                 .status(language.name(), version)
                 .and_then(|status| status.label(today));
+            let tag = changes::new_tag(app, language.name(), version);
+            let room = width.saturating_sub(tag.as_ref().map_or(0, |_| changes::new_tag_width()));
             let mut spans = vec![Span::raw(marker(selected))];
             spans.extend(version_with_status(
                 app,
                 version,
                 label,
-                (width, status_column),
+                (room, status_column),
                 selected,
             ));
+            spans.extend(tag);
             Some(style_row(app, Line::from(spans), selected, focused))
         })
         .collect();

@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
+use crate::catalogue::Changes;
 use crate::tui::action::Action;
 use crate::tui::clock;
 use crate::tui::state::{App, FetchState, NoticeKind, Origin};
@@ -65,8 +66,19 @@ fn summary_line(app: &App, width: usize, now: SystemTime) -> Line<'static> {
             Origin::Cache => format!("cached {}", clock::age(shown.fetched_at, now)),
         });
     }
+    if let Some(summary) = app.changes.as_ref().and_then(Changes::summary) {
+        parts.push(summary);
+    }
+    if app.offline {
+        parts.push("offline".to_owned());
+    }
     if app.is_loading() {
         parts.push(format!("{} loading", spinner(app.spinner_step)));
+    } else if let Some(schedule) = app.refresh {
+        parts.push(format!(
+            "next refresh {}",
+            clock::clock(schedule.due_at, now, app.utc_offset)
+        ));
     }
     let head_width: usize = head.iter().map(|span| span.content.width()).sum();
     let total_width = |parts: &[String]| {
@@ -108,19 +120,26 @@ fn message_line(app: &App) -> Line<'static> {
     Line::from(Span::styled(key_hints(app), app.theme.dim))
 }
 
-/// The first key of the most used actions, from the key table in effect.
+/// The first key of the most used actions, from the key table in effect. With several
+/// profiles, switching and comparing take the place of the pane switch.
 fn key_hints(app: &App) -> String {
+    let several = app.profiles.len() > 1;
     let hints = [
-        (Action::Help, "help"),
-        (Action::Filter, "filter"),
-        (Action::Refresh, "refresh"),
-        (Action::Copy, "copy"),
-        (Action::ToggleOrder, "sort"),
-        (Action::SwitchPane, "pane"),
-        (Action::Quit, "quit"),
+        (Action::Help, "help", true),
+        (Action::Filter, "filter", true),
+        (Action::Refresh, "refresh", true),
+        (Action::SwitchProfile, "profile", several),
+        (Action::Compare, "compare", several),
+        (Action::Copy, "copy", true),
+        (Action::ToggleOrder, "sort", true),
+        (Action::SwitchPane, "pane", !several),
+        (Action::Quit, "quit", true),
     ];
     let mut text = String::new();
-    for (action, word) in hints {
+    for (action, word, shown) in hints {
+        if !shown {
+            continue;
+        }
         if let Some(key) = app.keymap.first_label(action) {
             let _ = write!(text, " {key} {word} ");
         }
@@ -130,7 +149,7 @@ fn key_hints(app: &App) -> String {
 
 /// Keeps the first and last four characters of a long id (`0123…cdef`); text with spaces,
 /// such as "resolved from region", is not an id and stays whole.
-fn shorten_middle(id: &str) -> String {
+pub(super) fn shorten_middle(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     if chars.len() <= 12 || id.contains(' ') {
         return id.to_owned();

@@ -1,0 +1,53 @@
+//! Automatic refresh: when the next fetch of the profile in use is due.
+//!
+//! After each fetch of the profile in use ends, successful or not, the next one is scheduled
+//! one interval later. The event loop sleeps until then through [`App::next_wakeup`], and the
+//! tick at that time starts the fetch. Nothing is scheduled offline or for a profile without
+//! `refresh_interval`.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use super::state::App;
+use super::update::Effect;
+
+/// When the next automatic refresh is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefreshSchedule {
+    pub interval: Duration,
+    /// The time the refresh starts, on the loop's clock.
+    pub due: Instant,
+    /// The same time on the wall clock, for the status bar.
+    pub due_at: SystemTime,
+}
+
+/// Schedules the next refresh of the profile in use, or clears the schedule when it has no
+/// interval or the browser is offline.
+pub fn schedule(app: &mut App, now: Instant) {
+    let interval = app
+        .profiles
+        .current()
+        .and_then(|slot| slot.refresh_interval);
+    app.refresh = match interval {
+        Some(interval) if !app.offline => Some(RefreshSchedule {
+            interval,
+            due: now + interval,
+            // The wall clock is read only for display; scheduling uses `now`.
+            due_at: SystemTime::now() + interval,
+        }),
+        _ => None,
+    };
+}
+
+/// Starts the refresh when it is due and no fetch is running.
+pub fn on_tick(app: &mut App, now: Instant) -> Vec<Effect> {
+    let due = app.refresh.is_some_and(|schedule| schedule.due <= now);
+    if !due || app.is_loading() {
+        return Vec::new();
+    }
+    app.refresh = None;
+    tracing::debug!(profile = %app.profile.name, "automatic refresh");
+    vec![Effect::Fetch {
+        generation: app.begin_fetch(now),
+        profile: app.profiles.current_index(),
+    }]
+}
