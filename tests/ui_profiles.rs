@@ -658,6 +658,19 @@ fn due_refresh_waits_for_a_running_fetch() {
     update::update(&mut app, completion(1, NORTH), start);
     press(&mut app, "r");
     assert!(app.is_loading());
-    let tick = update::update(&mut app, Message::Tick(start + interval), start);
+    let due = start + interval;
+    let tick = update::update(&mut app, Message::Tick(due), due);
     assert!(tick.is_empty(), "no second request while one runs");
+    assert!(app.refresh.is_none());
+    assert!(
+        app.next_wakeup(due).is_some_and(|wakeup| wakeup > due),
+        "the loop does not wake again at once"
+    );
+
+    update::update(&mut app, completion(2, NORTH), due);
+    assert_eq!(
+        app.refresh.map(|schedule| schedule.due),
+        Some(due + interval),
+        "the running fetch schedules the next one"
+    );
 }

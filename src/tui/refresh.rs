@@ -38,13 +38,18 @@ pub fn schedule(app: &mut App, now: Instant) {
     };
 }
 
-/// Starts the refresh when it is due and no fetch is running.
+/// Starts the refresh when it is due. When a fetch is already running, the schedule is
+/// dropped instead, because that fetch schedules the next one when it ends. Keeping a due
+/// time in the past would wake the loop again at once, over and over.
 pub fn on_tick(app: &mut App, now: Instant) -> Vec<Effect> {
     let due = app.refresh.is_some_and(|schedule| schedule.due <= now);
-    if !due || app.is_loading() {
+    if !due {
         return Vec::new();
     }
     app.refresh = None;
+    if app.is_loading() {
+        return Vec::new();
+    }
     tracing::debug!(profile = %app.profile.name, "automatic refresh");
     vec![Effect::Fetch {
         generation: app.begin_fetch(now),
