@@ -1,6 +1,8 @@
 //! Switching profiles, the cache-first start, comparing, changes and automatic refresh, driven
 //! by messages as the event loop would send them.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -8,7 +10,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stage_images::api::{FetchError, Fetched};
 use stage_images::catalogue::comparison::Offer;
 use stage_images::catalogue::{self, Catalogue};
-use stage_images::project_id::ProjectId;
 use stage_images::tui::compare::ColumnFetch;
 use stage_images::tui::profiles::{ProfileSlot, Profiles};
 use stage_images::tui::state::{App, FetchState, NoticeKind, Origin, Popup, ProfileInfo, Shown};
@@ -27,15 +28,7 @@ fn catalogue(json: &str) -> Catalogue {
 }
 
 fn fetched(json: &str) -> Fetched {
-    let decoded = catalogue::decode(json.as_bytes()).expect("valid catalogue");
-    Fetched {
-        catalogue: decoded.catalogue,
-        problems: decoded.problems,
-        request_id: None,
-        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
-        fetched_at: SystemTime::now(),
-        elapsed: Duration::ZERO,
-    }
+    support::ui::fetched(json, SystemTime::now())
 }
 
 fn cached(json: &str) -> Shown {

@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, MouseEventKind};
 use ratatui::style::Modifier;
-use stage_images::api::Fetched;
 use stage_images::catalogue;
-use stage_images::project_id::ProjectId;
 use stage_images::tui::profiles::{ProfileSlot, Profiles};
 use stage_images::tui::refresh::RefreshSchedule;
 use stage_images::tui::state::{App, Origin, Popup, ProfileInfo, Shown};
@@ -154,19 +152,14 @@ fn new_versions_are_tagged_and_removed_ones_listed() {
     let mut app = app();
     update::start(&mut app, Instant::now());
     let newer = r#"{"Go":["1.22"],"Java":["11","17","21","25"],"Php":["7-apache"]}"#;
-    let decoded = catalogue::decode(newer.as_bytes()).expect("valid");
     update::update(
         &mut app,
         Message::Fetched {
             generation: 1,
-            result: Box::new(Ok(Fetched {
-                catalogue: decoded.catalogue,
-                problems: decoded.problems,
-                request_id: None,
-                project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("id"),
-                fetched_at: now() - Duration::from_secs(5),
-                elapsed: Duration::ZERO,
-            })),
+            result: Box::new(Ok(support::ui::fetched(
+                newer,
+                now() - Duration::from_secs(5),
+            ))),
         },
         Instant::now(),
     );

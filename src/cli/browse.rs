@@ -35,6 +35,7 @@ pub async fn run(
         demo_server,
     } = chosen;
     let demo = demo_server.is_some();
+
     // The client of the profile in use is built now, so a setup mistake stops the program
     // before the screen opens. The others are built when first needed, and offline never.
     let client = match profiles.get(current) {
@@ -43,6 +44,7 @@ pub async fn run(
         }
         _ => None,
     };
+
     let cache_dir = location::cache_dir();
     let profiles = profiles
         .into_iter()
@@ -66,6 +68,7 @@ pub async fn run(
             }
         })
         .collect();
+
     let session = Session {
         profiles,
         current,
@@ -82,7 +85,7 @@ pub async fn run(
     let result = tui::run(session)
         .await
         .map_err(|error| Failure::Runtime(format!("{error:#}")));
-    // The demo server answers until the browser has ended.
+    // The demo server keeps serving until the browser has ended.
     drop(demo_server);
     result
 }

@@ -36,8 +36,8 @@ impl Chosen {
 /// `STAGE_IMAGES_PROFILE`, else `default_profile`, else the only profile.
 ///
 /// A profile without credential keys takes them from the official SDKs' places. For the
-/// profile in use a failure to find any is an error; for the others it is only logged, because
-/// they may never be used in this run.
+/// profile in use, finding none is an error. For the others it is only logged, because they
+/// may never be used in this run.
 pub async fn choose_profiles(args: &Args) -> Result<Chosen, Failure> {
     if args.demo {
         let server = DemoServer::start(DemoServer::delay_from_env())

@@ -19,7 +19,7 @@ use crate::config::Profile;
 use crate::release_status::ReleaseTable;
 use status::Annotator;
 
-/// What `list` reads besides its arguments.
+/// Inputs of `list` besides its arguments.
 #[derive(Debug)]
 pub struct ListContext<'a> {
     pub cache: Option<&'a CatalogueCache>,

@@ -33,15 +33,7 @@ pub fn loaded(json: &str, theme: Theme) -> App {
     };
     let mut app = App::new(profile, theme, UtcOffset::UTC);
     update::start(&mut app, Instant::now());
-    let decoded = catalogue::decode(json.as_bytes()).expect("valid catalogue");
-    let fetched = Fetched {
-        catalogue: decoded.catalogue,
-        problems: decoded.problems,
-        request_id: None,
-        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
-        fetched_at: now() - Duration::from_secs(90),
-        elapsed: Duration::ZERO,
-    };
+    let fetched = fetched(json, now() - Duration::from_secs(90));
     send(
         &mut app,
         Message::Fetched {
@@ -50,6 +42,19 @@ pub fn loaded(json: &str, theme: Theme) -> App {
         },
     );
     app
+}
+
+/// Builds a successful fetch of `json` at `fetched_at`, for the test project.
+pub fn fetched(json: &str, fetched_at: SystemTime) -> Fetched {
+    let decoded = catalogue::decode(json.as_bytes()).expect("valid catalogue");
+    Fetched {
+        catalogue: decoded.catalogue,
+        problems: decoded.problems,
+        request_id: None,
+        project_id: ProjectId::parse("0123456789abcdef0123456789abcdef").expect("project id"),
+        fetched_at,
+        elapsed: Duration::ZERO,
+    }
 }
 
 /// Applies one message.
