@@ -7,19 +7,26 @@
 //! location, so credentials never travel to another host. The IAM requests that come before
 //! it (password login, project id lookup) live in [`iam`] and [`project`].
 
+pub mod clock_skew;
 pub mod error;
 pub mod iam;
 pub mod project;
+pub mod proxy;
+pub mod retry;
 mod send;
+mod transport;
 
 use std::path::Path;
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::{Method, StatusCode, Url};
 
 pub use error::{FetchError, ServiceError};
+pub use retry::RetryNotice;
 
 use crate::auth::password::{self, LoginScope, LoginSession};
 use crate::auth::sdk::{SdkError, SdkLookup};
@@ -27,17 +34,17 @@ use crate::auth::store::CacheFile;
 use crate::auth::{Authenticator, Authorized, Credentials};
 use crate::catalogue::decode::Problems;
 use crate::catalogue::{self, Catalogue};
+use crate::config::network::CaBundle;
 use crate::config::{NetworkSettings, Profile};
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
+use clock_skew::ClockOffset;
 use project::ProjectResolver;
+use retry::{Attempted, Clock, RetryPolicy, TokioClock};
 use send::{Answer, Target, send};
 
 /// Content type the API documents as mandatory.
 pub const CONTENT_TYPE_JSON: &str = "application/json;charset=utf8";
-
-/// Largest answer read, in bytes; a catalogue is a few KiB, so this only stops runaways.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Header the API gateway uses to identify a request for support.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -55,7 +62,7 @@ pub struct Fetched {
     /// The project the catalogue belongs to, configured or resolved from the region.
     pub project_id: ProjectId,
     pub fetched_at: SystemTime,
-    /// Time from sending the request to having the catalogue decoded.
+    /// Time from sending the first request to having the catalogue decoded, retries included.
     pub elapsed: Duration,
 }
 
@@ -67,13 +74,14 @@ pub struct Client {
     project: Arc<ProjectResolver>,
     auth: Arc<Authenticator>,
     network: NetworkSettings,
-    max_body_bytes: usize,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
 }
 
 /// Why the HTTP client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientBuildError {
-    #[error("cannot set up the HTTP client: {0}")]
+    #[error("{0}")]
     Http(String),
     /// The profile names no credentials and the official SDKs' places hold none either.
     #[error(transparent)]
@@ -100,7 +108,11 @@ impl Client {
         for warning in profile.resolve_sdk_fallback(&SdkLookup::from_process())? {
             tracing::warn!("{warning}");
         }
-        let http = build_http(profile.network)?;
+        let http = build_http(
+            profile.network,
+            profile.ca_bundle.as_ref(),
+            &profile.endpoint,
+        )?;
         let iam_endpoint = profile.effective_iam_endpoint();
         let cache = |folder: &str| cache_dir.map(|dir| CacheFile::new(dir, folder, &profile.name));
         let auth = match &profile.credentials {
@@ -134,7 +146,8 @@ impl Client {
             project: Arc::new(project),
             auth: Arc::new(auth),
             network: profile.network,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::from_settings(&profile.network),
+            clock: Arc::new(TokioClock),
         })
     }
 
@@ -146,13 +159,22 @@ impl Client {
         network: NetworkSettings,
     ) -> Result<Self, ClientBuildError> {
         Ok(Self {
-            http: build_http(network)?,
+            http: build_http(network, None, &endpoint)?,
             endpoint,
             project: Arc::new(ProjectResolver::known(project_id)),
             auth: Arc::new(Authenticator::new(credentials)),
             network,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::from_settings(&network),
+            clock: Arc::new(TokioClock),
         })
+    }
+
+    /// Replaces the clock that times retries, so tests can count and bound the waits without
+    /// sleeping.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Returns the URL of the catalogue request for a project.
@@ -174,8 +196,31 @@ impl Client {
         self.project.known_now()
     }
 
-    /// Fetches and decodes the catalogue, resolving the project id first when needed.
+    /// Fetches and decodes the catalogue, resolving the project id first when needed and
+    /// retrying failures that may pass.
     pub async fn fetch_catalogue(&self) -> Result<Fetched, FetchError> {
+        self.fetch_catalogue_reporting(&mut |_| {}).await
+    }
+
+    /// Fetches and decodes the catalogue like [`Client::fetch_catalogue`], passing each retry
+    /// notice to `on_retry` before its wait starts.
+    pub async fn fetch_catalogue_reporting(
+        &self,
+        on_retry: &mut (dyn FnMut(&RetryNotice) + Send),
+    ) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let mut rng = fastrand::Rng::new();
+        let mut fetched = retry::run(&self.retry, self.clock.as_ref(), &mut rng, on_retry, |_| {
+            self.attempt()
+        })
+        .await?;
+        fetched.elapsed = started.elapsed();
+        Ok(fetched)
+    }
+
+    /// Resolves the project id when needed, sends the catalogue request once and reads the
+    /// response.
+    async fn attempt(&self) -> Result<Fetched, Attempted> {
         let started = Instant::now();
         let project_id = self.project.project_id(self).await?;
         let url = self.catalogue_url(&project_id);
@@ -193,12 +238,20 @@ impl Client {
         }
         let Answer {
             status,
+            headers,
             body,
             request_id,
-            ..
+            received_at,
         } = answer;
         if !status.is_success() {
-            return Err(status_error(status, &body, request_id));
+            let mut error = status_error(status, &body, request_id);
+            if let FetchError::ClockSkew { offset, .. } = &mut error {
+                *offset = header_text(&headers, DATE.as_str())
+                    .and_then(|date| ClockOffset::from_date_header(&date, received_at));
+            }
+            let retry_after = header_text(&headers, RETRY_AFTER.as_str())
+                .and_then(|value| retry::parse_retry_after(&value, received_at));
+            return Err(Attempted { error, retry_after });
         }
         let endpoint = self.endpoint.to_string();
         let decoded = decode_off_thread(body)
@@ -274,7 +327,6 @@ impl Client {
             endpoint,
             key,
             network: self.network,
-            max_body_bytes: self.max_body_bytes,
         };
         send(&self.http, request, &target, label).await
     }
@@ -290,16 +342,47 @@ fn catalogue_request(url: &Url) -> reqwest::Request {
     request
 }
 
-/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts.
-fn build_http(network: NetworkSettings) -> Result<reqwest::Client, ClientBuildError> {
+/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the system's
+/// CA certificates and the profile's `ca_bundle`.
+fn build_http(
+    network: NetworkSettings,
+    ca_bundle: Option<&CaBundle>,
+    endpoint: &Endpoint,
+) -> Result<reqwest::Client, ClientBuildError> {
     install_crypto_provider();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(network.connect_timeout)
-        .timeout(network.timeout)
-        .user_agent(USER_AGENT_TEXT)
-        .build()
-        .map_err(|error| ClientBuildError::Http(error_chain(&error)))
+    if let Some(proxy) = proxy::route_for(endpoint.url()) {
+        tracing::info!(%endpoint, %proxy, "requests go through a proxy");
+    }
+    let builder = || {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(network.connect_timeout)
+            .timeout(network.timeout)
+            .user_agent(USER_AGENT_TEXT);
+        if let Some(bundle) = ca_bundle {
+            let certificates = bundle
+                .certificates
+                .iter()
+                .filter_map(|der| reqwest::Certificate::from_der(der).ok());
+            builder = builder.tls_certs_merge(certificates);
+        }
+        builder
+    };
+    match builder().build() {
+        Ok(http) => Ok(http),
+        // A plain-http endpoint (the demo, a local server) never needs the system's CA
+        // certificates, so a system without any must not stop it.
+        Err(error) if endpoint.url().scheme() == "http" => {
+            tracing::warn!(error = %transport::error_chain(&error), "TLS set-up failed; plain http only");
+            builder()
+                .tls_certs_only(Vec::new())
+                .build()
+                .map_err(|error| ClientBuildError::Http(transport::describe_build_error(&error)))
+        }
+        Err(error) => Err(ClientBuildError::Http(transport::describe_build_error(
+            &error,
+        ))),
+    }
 }
 
 /// Installs the process-wide TLS crypto provider once (reqwest is built without a default).
@@ -323,32 +406,31 @@ async fn decode_off_thread(body: Vec<u8>) -> Result<catalogue::Decoded, catalogu
     }
 }
 
+/// Reads a response, stopping as soon as it passes `limit` bytes.
 async fn read_body(
     mut response: reqwest::Response,
-    limit: usize,
-    endpoint: &str,
+    limit: u64,
+    endpoint: &Endpoint,
     network: NetworkSettings,
 ) -> Result<Vec<u8>, FetchError> {
+    let too_large = || FetchError::TooLarge {
+        endpoint: endpoint.to_string(),
+        limit,
+    };
     if response
         .content_length()
-        .is_some_and(|length| length > limit as u64)
+        .is_some_and(|length| length > limit)
     {
-        return Err(FetchError::TooLarge {
-            endpoint: endpoint.to_owned(),
-            limit,
-        });
+        return Err(too_large());
     }
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|error| transport_error(&error, endpoint, network))?
+        .map_err(|error| transport::classify(&error, endpoint, network, true))?
     {
-        if body.len() + chunk.len() > limit {
-            return Err(FetchError::TooLarge {
-                endpoint: endpoint.to_owned(),
-                limit,
-            });
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
@@ -362,43 +444,23 @@ fn status_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> 
     } else {
         None
     };
+    if status == StatusCode::UNAUTHORIZED
+        && clock_skew::reports_clock_problem(&service, body_text.as_deref())
+    {
+        // The caller adds the offset when it has the response's `Date` header.
+        return FetchError::ClockSkew {
+            service,
+            body_text,
+            request_id,
+            offset: None,
+        };
+    }
     FetchError::Status {
         status,
         service,
         body_text,
         request_id,
     }
-}
-
-fn transport_error(error: &reqwest::Error, endpoint: &str, network: NetworkSettings) -> FetchError {
-    let endpoint = endpoint.to_owned();
-    if error.is_timeout() {
-        let after = if error.is_connect() {
-            network.connect_timeout
-        } else {
-            network.timeout
-        };
-        return FetchError::Timeout { endpoint, after };
-    }
-    let reason = error_chain(error);
-    if error.is_connect() {
-        return FetchError::Connect { endpoint, reason };
-    }
-    FetchError::Other { endpoint, reason }
-}
-
-/// Joins an error and its sources into one line, skipping repeats.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current: Option<&dyn std::error::Error> = Some(error);
-    while let Some(cause) = current {
-        let text = cause.to_string();
-        if !parts.iter().any(|part| part.contains(&text)) {
-            parts.push(text);
-        }
-        current = cause.source();
-    }
-    parts.join(": ")
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {

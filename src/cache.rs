@@ -31,9 +31,11 @@ pub const CATALOGUE_FOLDER: &str = "catalogues";
 /// Version of the file layout; a file with another version is ignored.
 pub const FORMAT: u32 = 1;
 
-/// Maximum size of a cache file read, in bytes. It is twice the largest response body the
-/// client reads, so a file written by this program always fits.
-pub const MAX_FILE_BYTES: u64 = 2 * crate::api::DEFAULT_MAX_BODY_BYTES as u64;
+/// Maximum size of a cache file read, in bytes. It is twice the default cap on response
+/// bodies, so a file written by this program fits.
+// NOTE: a profile whose `max_body_size` is raised above 8 MiB may write a file too large to
+// read back; it is then reported as corrupt and the catalogue is fetched again.
+pub const MAX_FILE_BYTES: u64 = 2 * crate::config::network::DEFAULT_MAX_BODY_BYTES;
 
 /// Identity of a cached catalogue, as the profile is configured now. A file that belongs to
 /// another endpoint, region or configured project (the config changed since) is not used.

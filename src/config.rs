@@ -7,6 +7,7 @@
 mod credentials;
 pub mod error;
 pub mod location;
+pub mod network;
 pub mod profile;
 mod raw;
 pub mod refresh;
@@ -16,7 +17,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use error::ConfigError;
-pub use profile::{NetworkSettings, Profile};
+pub use network::NetworkSettings;
+pub use profile::Profile;
 pub(crate) use raw::parse_document;
 pub use refresh::RefreshSettings;
 pub use ui::UiSettings;

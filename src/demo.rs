@@ -123,7 +123,9 @@ impl DemoServer {
             network: NetworkSettings {
                 connect_timeout: Duration::from_secs(5),
                 timeout: Duration::from_secs(30),
+                ..NetworkSettings::default()
             },
+            ca_bundle: None,
         }
     }
 }

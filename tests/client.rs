@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use stage_images::api::{Client, FetchError};
@@ -12,13 +14,41 @@ use stage_images::config::NetworkSettings;
 use stage_images::endpoint::Endpoint;
 use stage_images::project_id::ProjectId;
 use stage_images::secret::{SecretSource, SecretString};
+use support::clock::RecordingClock;
 use support::server::{Behaviour, Reply, TestServer};
 use support::{DOCUMENTED_EXAMPLE, PROJECT_ID};
 
 const TOKEN: &str = "test-token-0123";
 
+/// Builds a client that sends each request once, for tests of how one response is read.
 fn client_for(server: &TestServer) -> Client {
-    client_with(server, NetworkSettings::default())
+    client_with(server, no_retries())
+}
+
+fn no_retries() -> NetworkSettings {
+    NetworkSettings {
+        max_retries: 0,
+        ..NetworkSettings::default()
+    }
+}
+
+/// Builds a client with the default retries whose waits are recorded instead of slept.
+fn retrying_client(server: &TestServer) -> (Client, Arc<RecordingClock>) {
+    let clock = Arc::new(RecordingClock::new());
+    let client = client_with(server, NetworkSettings::default()).with_clock(clock.clone());
+    (client, clock)
+}
+
+/// Starts a server that replies with `failures` in turn, then with the documented example.
+fn failing_then_ok(failures: Vec<Reply>) -> TestServer {
+    let calls = AtomicUsize::new(0);
+    TestServer::start(move |_| {
+        let call = calls.fetch_add(1, Ordering::SeqCst);
+        failures
+            .get(call)
+            .cloned()
+            .unwrap_or_else(|| Reply::json(200, DOCUMENTED_EXAMPLE))
+    })
 }
 
 fn client_with(server: &TestServer, network: NetworkSettings) -> Client {
@@ -218,6 +248,7 @@ async fn slow_server_times_out_with_endpoint_named() {
     let network = NetworkSettings {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_millis(300),
+        ..no_retries()
     };
     let error = client_with(&server, network)
         .fetch_catalogue()
@@ -241,7 +272,14 @@ async fn reset_mid_body_is_reported() {
         .fetch_catalogue()
         .await
         .expect_err("reset");
-    assert!(error.to_string().contains(&server.url()), "{error}");
+    assert!(matches!(error, FetchError::Interrupted { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "the connection to {} broke while reading the response (connection reset); retry later",
+            server.url()
+        )
+    );
 }
 
 #[tokio::test]
@@ -254,16 +292,16 @@ async fn refused_connection_names_endpoint() {
         Endpoint::parse(&format!("http://127.0.0.1:{port}")).expect("endpoint"),
         ProjectId::parse(PROJECT_ID).expect("project id"),
         Credentials::Token(SecretSource::Inline(SecretString::from(TOKEN.to_owned()))),
-        NetworkSettings::default(),
+        no_retries(),
     )
     .expect("client");
     let error = client.fetch_catalogue().await.expect_err("refused");
     assert!(matches!(error, FetchError::Connect { .. }), "{error}");
-    assert!(
-        error
-            .to_string()
-            .starts_with(&format!("cannot reach http://127.0.0.1:{port}")),
-        "{error}"
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cannot connect to http://127.0.0.1:{port}: connection refused; check the endpoint and the network"
+        )
     );
 }
 
@@ -276,7 +314,7 @@ async fn missing_token_env_is_a_configuration_error() {
         Credentials::Token(SecretSource::Env(
             "STAGE_IMAGES_TEST_TOKEN_NOT_SET".to_owned(),
         )),
-        NetworkSettings::default(),
+        no_retries(),
     )
     .expect("client");
     let error = client.fetch_catalogue().await.expect_err("no token");
@@ -290,5 +328,240 @@ async fn missing_token_env_is_a_configuration_error() {
     assert!(
         server.received().is_empty(),
         "a request went out without credentials"
+    );
+}
+
+#[tokio::test]
+async fn chunked_answer_over_the_cap_is_rejected() {
+    let body = format!(r#"{{"Big":["{}"]}}"#, "9".repeat(4096));
+    let server = TestServer::always(Reply::json(200, &body).behaving(Behaviour::CloseDelimited));
+    let network = NetworkSettings {
+        max_body_bytes: 1024,
+        ..no_retries()
+    };
+    let error = client_with(&server, network)
+        .fetch_catalogue()
+        .await
+        .expect_err("too large");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "the response from {} is larger than 1 KiB and was rejected; raise `max_body_size` in \
+             the profile if that is expected",
+            server.url()
+        )
+    );
+}
+
+#[tokio::test]
+async fn chunked_answer_under_the_cap_is_read() {
+    let server = TestServer::always(
+        Reply::json(200, DOCUMENTED_EXAMPLE).behaving(Behaviour::CloseDelimited),
+    );
+    let fetched = client_for(&server).fetch_catalogue().await.expect("fetch");
+    assert_eq!(fetched.catalogue.languages().len(), 6);
+}
+
+// Retries: the clock records the waits, so nothing sleeps.
+
+#[tokio::test]
+async fn unavailable_is_retried_until_success() {
+    let server = failing_then_ok(vec![Reply::text(503, "busy"), Reply::text(502, "bad")]);
+    let (client, clock) = retrying_client(&server);
+    let fetched = client.fetch_catalogue().await.expect("third attempt works");
+    assert_eq!(fetched.catalogue.languages().len(), 6);
+    assert_eq!(server.received().len(), 3);
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 2);
+    assert!((Duration::from_millis(250)..=Duration::from_millis(500)).contains(&sleeps[0]));
+    assert!((Duration::from_millis(500)..=Duration::from_secs(1)).contains(&sleeps[1]));
+}
+
+#[tokio::test]
+async fn retries_repeat_credentials() {
+    let server = failing_then_ok(vec![Reply::text(500, "oops")]);
+    let (client, _) = retrying_client(&server);
+    client
+        .fetch_catalogue()
+        .await
+        .expect("second attempt works");
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].header("x-auth-token"), Some(TOKEN));
+}
+
+#[tokio::test]
+async fn retry_after_seconds_are_honoured() {
+    let server = failing_then_ok(vec![
+        Reply::json(
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"throttled"}"#,
+        )
+        .header("Retry-After", "7"),
+    ]);
+    let (client, clock) = retrying_client(&server);
+    client
+        .fetch_catalogue()
+        .await
+        .expect("second attempt works");
+    assert_eq!(clock.sleeps(), [Duration::from_secs(7)]);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_limit_stops_at_once() {
+    let server = failing_then_ok(vec![
+        Reply::text(503, "maintenance").header("Retry-After", "3600"),
+    ]);
+    let (client, clock) = retrying_client(&server);
+    let error = client.fetch_catalogue().await.expect_err("no retry");
+    assert_eq!(server.received().len(), 1);
+    assert!(clock.sleeps().is_empty());
+    assert_eq!(
+        error.to_string(),
+        "HTTP 503 Service Unavailable: ServiceStage is unavailable right now; retry later [maintenance]; \
+         the service asked to wait 1h before retrying, longer than `max_retry_time` allows"
+    );
+}
+
+#[tokio::test]
+async fn client_errors_are_sent_once() {
+    for status in [400, 401, 403, 404] {
+        let server = TestServer::always(Reply::text(status, "no"));
+        let (client, clock) = retrying_client(&server);
+        let error = client.fetch_catalogue().await.expect_err("error status");
+        assert_eq!(error.status().map(|status| status.as_u16()), Some(status));
+        assert_eq!(server.received().len(), 1, "HTTP {status} was retried");
+        assert!(clock.sleeps().is_empty(), "HTTP {status} waited");
+    }
+}
+
+#[tokio::test]
+async fn persistent_failure_gives_up_after_max_retries() {
+    let server = TestServer::always(
+        Reply::json(500, r#"{"error_code":"SVCSTG.500","error_msg":"internal"}"#)
+            .header("X-Request-Id", "req-last"),
+    );
+    let (client, clock) = retrying_client(&server);
+    let error = client.fetch_catalogue().await.expect_err("always 500");
+    assert_eq!(server.received().len(), 4);
+    assert_eq!(clock.sleeps().len(), 3);
+    assert_eq!(error.request_id(), Some("req-last"));
+    assert_eq!(
+        error.to_string(),
+        "HTTP 500 Internal Server Error: the service failed with an internal error; retry later \
+         [SVCSTG.500: internal] (request id req-last); gave up after 4 attempts"
+    );
+}
+
+#[tokio::test]
+async fn reset_connection_is_retried() {
+    let calls = AtomicUsize::new(0);
+    let server = TestServer::start(move |_| {
+        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::json(200, DOCUMENTED_EXAMPLE).behaving(Behaviour::ResetMidBody)
+        } else {
+            Reply::json(200, DOCUMENTED_EXAMPLE)
+        }
+    });
+    let (client, clock) = retrying_client(&server);
+    client
+        .fetch_catalogue()
+        .await
+        .expect("second attempt works");
+    assert_eq!(server.received().len(), 2);
+    assert_eq!(clock.sleeps().len(), 1);
+}
+
+#[tokio::test]
+async fn refused_connection_is_retried_then_reported() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    let clock = Arc::new(RecordingClock::new());
+    let client = Client::with_parts(
+        Endpoint::parse(&format!("http://127.0.0.1:{port}")).expect("endpoint"),
+        ProjectId::parse(PROJECT_ID).expect("project id"),
+        Credentials::Token(SecretSource::Inline(SecretString::from(TOKEN.to_owned()))),
+        NetworkSettings::default(),
+    )
+    .expect("client")
+    .with_clock(clock.clone());
+    let mut notices = Vec::new();
+    let error = client
+        .fetch_catalogue_reporting(&mut |notice| notices.push(notice.to_string()))
+        .await
+        .expect_err("refused");
+    assert_eq!(clock.sleeps().len(), 3);
+    assert_eq!(notices.len(), 3);
+    assert!(
+        notices[0].starts_with("connection refused; retrying in "),
+        "{}",
+        notices[0]
+    );
+    assert!(notices[2].ends_with("(attempt 4 of 4)"), "{}", notices[2]);
+    assert!(
+        error.to_string().ends_with(
+            "connection refused; check the endpoint and the network; gave up after 4 attempts"
+        ),
+        "{error}"
+    );
+}
+
+// Clock skew: a 401 for an expired signature points at the system clock.
+
+#[tokio::test]
+async fn expired_signature_shows_clock_offset() {
+    // An hour ahead of the local clock, in the `Date` format servers send.
+    let server_time = std::time::SystemTime::now() + Duration::from_secs(3600);
+    let server = TestServer::always(
+        Reply::json(
+            401,
+            r#"{"error_code":"APIG.0303","error_msg":"Incorrect app authentication information: signature expired"}"#,
+        )
+        .header("Date", &httpdate::fmt_http_date(server_time))
+        .header("X-Request-Id", "req-skew"),
+    );
+    let error = client_for(&server)
+        .fetch_catalogue()
+        .await
+        .expect_err("401");
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "HTTP 401 Unauthorized: the service rejected the request as expired, which usually means \
+             this computer's clock is wrong; check the system clock (it is "
+        ),
+        "{text}"
+    );
+    // The header has whole seconds and the response takes a moment to arrive.
+    assert!(
+        text.contains("(it is 59m 59s behind the service's clock)")
+            || text.contains("(it is 1h behind the service's clock)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "[APIG.0303: Incorrect app authentication information: signature expired] (request id req-skew)"
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn expired_signature_without_date_still_names_clock() {
+    let server = TestServer::always(Reply::json(
+        401,
+        r#"{"error_code":"APIG.0303","error_msg":"signature expired"}"#,
+    ));
+    let error = client_for(&server)
+        .fetch_catalogue()
+        .await
+        .expect_err("401");
+    assert_eq!(
+        error.to_string(),
+        "HTTP 401 Unauthorized: the service rejected the request as expired, which usually means \
+         this computer's clock is wrong; check the system clock [APIG.0303: signature expired]"
     );
 }

@@ -452,7 +452,11 @@ fn compare_fetches_every_profile_at_once() {
     let comparison = app.compare.as_ref().expect("comparison");
     assert_eq!(
         comparison.columns[2].fetch,
-        ColumnFetch::Failed("cannot reach http://127.0.0.1:9/south: connection refused".into())
+        ColumnFetch::Failed(
+            "cannot connect to http://127.0.0.1:9/south: connection refused; check the endpoint \
+             and the network"
+                .into()
+        )
     );
     assert!(
         comparison.columns[2].shown.is_some(),

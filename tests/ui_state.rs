@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use stage_images::api::{FetchError, Fetched};
+use stage_images::api::{FetchError, Fetched, RetryNotice};
 use stage_images::catalogue::{self, VersionOrder};
 use stage_images::clipboard::CopyReport;
 use stage_images::project_id::ProjectId;
@@ -325,7 +325,8 @@ fn failed_refresh_keeps_data_and_retries() {
     match &app.fetch {
         FetchState::Failed { message } => assert_eq!(
             message,
-            "cannot reach http://127.0.0.1:9: connection refused; showing the last catalogue, press r to retry"
+            "cannot connect to http://127.0.0.1:9: connection refused; check the endpoint and the network; \
+             showing the last catalogue, press r to retry"
         ),
         other => panic!("expected a failure, got {other:?}"),
     }
@@ -491,4 +492,53 @@ fn shown_catalogue_can_come_from_cache() {
         origin: Origin::Cache,
     });
     assert_eq!(names(&app).0.as_deref(), Some("Go"));
+}
+
+fn retry_notice() -> RetryNotice {
+    RetryNotice {
+        attempt: 2,
+        max_attempts: 4,
+        delay: Duration::from_secs(2),
+        reason: "HTTP 503 Service Unavailable".into(),
+    }
+}
+
+#[test]
+fn retry_of_current_fetch_is_announced() {
+    let mut app = app();
+    let effects = update::start(&mut app, Instant::now());
+    assert_eq!(
+        effects,
+        [Effect::Fetch {
+            generation: 1,
+            profile: 0
+        }]
+    );
+    send(
+        &mut app,
+        Message::Retrying {
+            generation: 1,
+            notice: retry_notice(),
+        },
+    );
+    let notice = app.notice.as_ref().expect("a notice");
+    assert_eq!(notice.kind, NoticeKind::Warning);
+    assert_eq!(
+        notice.text,
+        "HTTP 503 Service Unavailable; retrying in 2s (attempt 2 of 4)"
+    );
+    assert!(app.is_loading(), "the fetch is still running");
+}
+
+#[test]
+fn retry_of_stale_fetch_is_ignored() {
+    let mut app = loaded();
+    send(
+        &mut app,
+        Message::Retrying {
+            generation: 1,
+            notice: retry_notice(),
+        },
+    );
+    assert_eq!(app.notice, None);
 }

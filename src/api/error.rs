@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use super::clock_skew::ClockOffset;
+use super::retry::format_delay;
 use crate::auth::AuthError;
 use crate::catalogue::DecodeError;
+use crate::config::network::format_size;
 
 /// The `error_code` / `error_msg` pair of an error answer, in any of the shapes the gateway
 /// uses.
@@ -23,12 +26,35 @@ pub enum FetchError {
     /// The profile's credentials could not be read (missing env var, failing command).
     #[error("cannot read the credentials: {0}")]
     Credentials(#[from] AuthError),
-    /// No answer within the configured time.
+    /// No whole response within the configured time.
     #[error("request to {endpoint} timed out after {}; check the network or raise `timeout` in the profile", humantime::format_duration(*.after))]
     Timeout { endpoint: String, after: Duration },
-    /// The connection could not be made or broke.
-    #[error("cannot reach {endpoint}: {reason}")]
+    /// No connection within the configured time.
+    #[error("connecting to {endpoint} timed out after {}; check the network or raise `connect_timeout` in the profile", humantime::format_duration(*.after))]
+    ConnectTimeout { endpoint: String, after: Duration },
+    /// The connection could not be made.
+    #[error("cannot connect to {endpoint}: {reason}; check the endpoint and the network")]
     Connect { endpoint: String, reason: String },
+    /// The connection through a proxy from the environment could not be made.
+    #[error(
+        "cannot connect to {endpoint} through the proxy {proxy}: {reason}; check the proxy and NO_PROXY"
+    )]
+    ProxyConnect {
+        endpoint: String,
+        /// The proxy and the variable that set it.
+        proxy: String,
+        reason: String,
+    },
+    /// The connection closed or broke before the whole response arrived.
+    #[error(
+        "the connection to {endpoint} closed before the response was complete ({reason}); retry later"
+    )]
+    Interrupted { endpoint: String, reason: String },
+    /// The server's TLS certificate was rejected.
+    #[error(
+        "certificate not trusted for {host}: {reason}; if a proxy or firewall inspects TLS, set `ca_bundle` in the profile to its CA certificate (PEM)"
+    )]
+    Certificate { host: String, reason: String },
     /// The service answered with a redirect, which is never followed with credentials attached.
     #[error(
         "{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `{key}` to the right URL"
@@ -48,9 +74,18 @@ pub enum FetchError {
         body_text: Option<String>,
         request_id: Option<String>,
     },
-    /// The answer was larger than the limit.
-    #[error("the answer from {endpoint} is larger than {} MiB and was not read", limit / (1024 * 1024))]
-    TooLarge { endpoint: String, limit: usize },
+    /// A 401 saying the request was rejected for its time, so the local clock is likely wrong.
+    #[error("{}", describe_clock_skew(.service, .body_text.as_deref(), .request_id.as_deref(), *.offset))]
+    ClockSkew {
+        service: ServiceError,
+        body_text: Option<String>,
+        request_id: Option<String>,
+        /// The offset from the service's `Date` header, when it sent a valid one.
+        offset: Option<ClockOffset>,
+    },
+    /// The response was larger than `max_body_size`.
+    #[error("the response from {endpoint} is larger than {} and was rejected; raise `max_body_size` in the profile if that is expected", format_size(*.limit))]
+    TooLarge { endpoint: String, limit: u64 },
     /// The answer was not a catalogue.
     #[error("cannot read the catalogue from {endpoint}: {source}{}", request_id_suffix(.request_id.as_deref()))]
     Decode {
@@ -62,6 +97,14 @@ pub enum FetchError {
     /// Another transport failure, with the chain of causes.
     #[error("request to {endpoint} failed: {reason}")]
     Other { endpoint: String, reason: String },
+    /// Retrying ended without success; `source` is the last failure.
+    #[error("{source}{}", describe_give_up(*.attempts, *.retry_after))]
+    GaveUp {
+        attempts: u32,
+        source: Box<FetchError>,
+        /// The wait the service asked for when it was longer than `max_retry_time` allows.
+        retry_after: Option<Duration>,
+    },
 
     // Failures of the IAM requests: the password login and the project id lookup.
     /// An IAM request failed; `action` names it (`IAM login`).
@@ -111,7 +154,7 @@ impl FetchError {
     pub fn is_configuration(&self) -> bool {
         match self {
             Self::Credentials(_) | Self::NoProject { .. } | Self::SeveralProjects { .. } => true,
-            Self::Iam { source, .. } => source.is_configuration(),
+            Self::Iam { source, .. } | Self::GaveUp { source, .. } => source.is_configuration(),
             _ => false,
         }
     }
@@ -121,7 +164,8 @@ impl FetchError {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Status { status, .. } | Self::LoginRejected { status, .. } => Some(*status),
-            Self::Iam { source, .. } => source.status(),
+            Self::ClockSkew { .. } => Some(StatusCode::UNAUTHORIZED),
+            Self::Iam { source, .. } | Self::GaveUp { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -131,10 +175,11 @@ impl FetchError {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Status { request_id, .. }
+            | Self::ClockSkew { request_id, .. }
             | Self::Decode { request_id, .. }
             | Self::LoginRejected { request_id, .. }
             | Self::IamAnswer { request_id, .. } => request_id.as_deref(),
-            Self::Iam { source, .. } => source.request_id(),
+            Self::Iam { source, .. } | Self::GaveUp { source, .. } => source.request_id(),
             _ => None,
         }
     }
@@ -172,6 +217,13 @@ fn describe_status(
         status.canonical_reason().unwrap_or("error"),
         status_meaning(status)
     );
+    push_detail(&mut text, service, body_text);
+    text.push_str(&request_id_suffix(request_id));
+    text
+}
+
+/// Appends the service's `error_code: error_msg`, or the body text when it sent neither.
+fn push_detail(text: &mut String, service: &ServiceError, body_text: Option<&str>) {
     let detail = if *service == ServiceError::default() {
         body_text.map(str::to_owned)
     } else {
@@ -182,8 +234,40 @@ fn describe_status(
         text.push_str(&detail);
         text.push(']');
     }
+}
+
+fn describe_clock_skew(
+    service: &ServiceError,
+    body_text: Option<&str>,
+    request_id: Option<&str>,
+    offset: Option<ClockOffset>,
+) -> String {
+    let mut text = "HTTP 401 Unauthorized: the service rejected the request as expired, which \
+                    usually means this computer's clock is wrong; check the system clock"
+        .to_owned();
+    if let Some(offset) = offset {
+        text.push_str(" (");
+        text.push_str(&offset.to_string());
+        text.push(')');
+    }
+    push_detail(&mut text, service, body_text);
     text.push_str(&request_id_suffix(request_id));
     text
+}
+
+fn describe_give_up(attempts: u32, retry_after: Option<Duration>) -> String {
+    match (attempts, retry_after) {
+        (_, Some(wait)) if attempts <= 1 => format!(
+            "; the service asked to wait {} before retrying, longer than `max_retry_time` allows",
+            format_delay(wait)
+        ),
+        (_, Some(wait)) => format!(
+            "; gave up after {attempts} attempts, the service asked to wait {} more, longer \
+             than `max_retry_time` allows",
+            format_delay(wait)
+        ),
+        (_, None) => format!("; gave up after {attempts} attempts"),
+    }
 }
 
 fn describe_rejected_login(

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{
-    Answer, CONTENT_TYPE_JSON, Client, DEFAULT_MAX_BODY_BYTES, FetchError, Target, USER_AGENT_TEXT,
-    error, send, status_error,
+    Answer, CONTENT_TYPE_JSON, Client, FetchError, Target, USER_AGENT_TEXT, error, send,
+    status_error,
 };
 use crate::auth::password::LoginScope;
 use crate::config::NetworkSettings;
@@ -104,7 +104,6 @@ pub async fn request_token(
         endpoint: iam_endpoint,
         key: IAM_ENDPOINT_KEY,
         network,
-        max_body_bytes: DEFAULT_MAX_BODY_BYTES,
     };
     let answer = send(http, request, &target, "IAM login request")
         .await

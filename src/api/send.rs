@@ -1,12 +1,12 @@
 //! Sending one request and reading its whole response, for the catalogue and the IAM requests
 //! alike: redirects are errors, bodies are capped, and each request is logged.
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
 
-use super::{FetchError, REQUEST_ID_HEADER, header_text, read_body, transport_error};
+use super::{FetchError, REQUEST_ID_HEADER, header_text, read_body, transport};
 use crate::config::NetworkSettings;
 use crate::endpoint::Endpoint;
 
@@ -17,6 +17,8 @@ pub(crate) struct Answer {
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     pub request_id: Option<String>,
+    /// When the response head arrived, by this computer's clock.
+    pub received_at: SystemTime,
 }
 
 /// The destination of a request, for its limits and error messages.
@@ -25,8 +27,8 @@ pub(crate) struct Target<'a> {
     pub endpoint: &'a Endpoint,
     /// The profile key that sets the endpoint, for the redirect error.
     pub key: &'static str,
+    /// Time limits and the response size cap (`max_body_bytes`).
     pub network: NetworkSettings,
-    pub max_body_bytes: usize,
 }
 
 /// Sends one request and reads the whole response. A redirect is an error naming its location
@@ -43,7 +45,7 @@ pub(crate) async fn send(
     let url = request.url().clone();
 
     let response = http.execute(request).await.map_err(|error| {
-        let error = transport_error(&error, &endpoint, target.network);
+        let error = transport::classify(&error, target.endpoint, target.network, false);
         tracing::warn!(
             method = method.as_str(),
             %url,
@@ -53,6 +55,7 @@ pub(crate) async fn send(
         );
         error
     })?;
+    let received_at = SystemTime::now();
     let status = response.status();
     let request_id = header_text(response.headers(), REQUEST_ID_HEADER);
 
@@ -69,7 +72,13 @@ pub(crate) async fn send(
     }
 
     let headers = response.headers().clone();
-    let body = read_body(response, target.max_body_bytes, &endpoint, target.network).await;
+    let body = read_body(
+        response,
+        target.network.max_body_bytes,
+        target.endpoint,
+        target.network,
+    )
+    .await;
     tracing::info!(
         method = method.as_str(),
         %url,
@@ -83,5 +92,6 @@ pub(crate) async fn send(
         headers,
         body: body?,
         request_id,
+        received_at,
     })
 }

@@ -40,7 +40,7 @@ pub async fn run(
     // before the screen opens. The others are built when first needed, and offline never.
     let client = match profiles.get(current) {
         Some(profile) if !offline => {
-            Some(Client::new(profile).map_err(|error| Failure::Runtime(error.to_string()))?)
+            Some(Client::new(profile).map_err(|error| Failure::Usage(error.to_string()))?)
         }
         _ => None,
     };

@@ -65,9 +65,7 @@ pub async fn run(
         match result {
             Ok(catalogue) => {
                 catalogue.report_age(&profile.name);
-                if let Some(summary) = &catalogue.problems {
-                    eprintln!("stage-images: warning: profile {}: {summary}", profile.name);
-                }
+                catalogue.report_problems(&format!("profile {}: ", profile.name));
                 obtained.push(catalogue);
             }
             Err(error) => {

@@ -45,9 +45,7 @@ pub async fn run(
     }
     let obtained = obtain(profile, context.cache, context.offline).await?;
     obtained.report_age(&profile.name);
-    if let Some(summary) = &obtained.problems {
-        eprintln!("stage-images: warning: {summary}");
-    }
+    obtained.report_problems("");
     let order = if args.api_order {
         VersionOrder::Api
     } else {

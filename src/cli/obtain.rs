@@ -7,6 +7,7 @@ use super::Failure;
 use crate::api::Client;
 use crate::cache::{CacheKey, CachedCatalogue, CatalogueCache};
 use crate::catalogue::Catalogue;
+use crate::catalogue::decode::Problems;
 use crate::config::Profile;
 
 /// A catalogue for a command, with the cached one it replaced.
@@ -18,8 +19,8 @@ pub struct Obtained {
     pub from_cache: bool,
     /// The catalogue cached before this fetch, when there was a usable one.
     pub previous: Option<CachedCatalogue>,
-    /// Summary of what the decoder skipped in the service's response, as one line.
-    pub problems: Option<String>,
+    /// What the decoder skipped in the service's response.
+    pub problems: Problems,
 }
 
 impl Obtained {
@@ -29,6 +30,18 @@ impl Obtained {
         if self.from_cache {
             let age = crate::tui::clock::age(self.fetched_at, SystemTime::now());
             eprintln!("stage-images: profile {profile}: catalogue cached {age} (offline)");
+        }
+    }
+
+    /// Reports each part of the response the decoder skipped once on standard error, after
+    /// `context` (such as `profile dev: `), and then how many more there were.
+    pub fn report_problems(&self, context: &str) {
+        for problem in self.problems.kept() {
+            eprintln!("stage-images: warning: {context}skipped invalid data: {problem}");
+        }
+        let unlisted = self.problems.total() - self.problems.kept().len();
+        if unlisted > 0 {
+            eprintln!("stage-images: warning: {context}skipped {unlisted} more invalid items");
         }
     }
 }
@@ -47,7 +60,8 @@ pub async fn obtain(
         return read_cached(profile, cache, &key);
     }
     let previous = cache.and_then(|cache| cache.load_or_warn(&key));
-    let client = Client::new(profile).map_err(|error| Failure::Runtime(error.to_string()))?;
+    // The client fails to build only for reasons in the user's setup (no CA certificates).
+    let client = Client::new(profile).map_err(|error| Failure::Usage(error.to_string()))?;
     let fetched = client.fetch_catalogue().await?;
     if let Some(cache) = cache
         && let Err(error) = cache.store(
@@ -65,7 +79,7 @@ pub async fn obtain(
         fetched_at: fetched.fetched_at,
         from_cache: false,
         previous,
-        problems: fetched.problems.summary(),
+        problems: fetched.problems,
     })
 }
 
@@ -94,6 +108,6 @@ fn read_cached(
         fetched_at: cached.fetched_at,
         from_cache: true,
         previous: None,
-        problems: None,
+        problems: Problems::default(),
     })
 }

@@ -2,21 +2,16 @@
 
 use std::fmt;
 use std::path::Path;
-use std::time::Duration;
 
 use toml::Spanned;
 
 use super::error::ConfigError;
+use super::network::{CaBundle, NetworkSettings};
 use super::raw::RawProfile;
 use crate::auth::Credentials;
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
 use crate::region::Region;
-
-/// Default time allowed to open a connection, as in the official SDKs.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default time allowed for a whole request, the official SDKs' read timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A profile ready to use.
 #[derive(Clone)]
@@ -32,6 +27,8 @@ pub struct Profile {
     pub iam_endpoint: Option<Endpoint>,
     pub credentials: Credentials,
     pub network: NetworkSettings,
+    /// The `ca_bundle` key: CA certificates trusted besides the system's.
+    pub ca_bundle: Option<CaBundle>,
 }
 
 impl fmt::Debug for Profile {
@@ -44,23 +41,8 @@ impl fmt::Debug for Profile {
             .field("iam_endpoint", &self.iam_endpoint)
             .field("credentials", &self.credentials)
             .field("network", &self.network)
+            .field("ca_bundle", &self.ca_bundle)
             .finish()
-    }
-}
-
-/// Time limits for requests of one profile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NetworkSettings {
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-}
-
-impl Default for NetworkSettings {
-    fn default() -> Self {
-        Self {
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-        }
     }
 }
 
@@ -139,14 +121,8 @@ impl ProfileReader<'_> {
             None => None,
         };
         let credentials = self.credentials(table)?;
-        let network = NetworkSettings {
-            connect_timeout: self.duration(
-                raw.connect_timeout.as_ref(),
-                "connect_timeout",
-                DEFAULT_CONNECT_TIMEOUT,
-            )?,
-            timeout: self.duration(raw.timeout.as_ref(), "timeout", DEFAULT_TIMEOUT)?,
-        };
+        let network = self.network(raw)?;
+        let ca_bundle = self.ca_bundle(raw)?;
         Ok(Profile {
             name: self.name.to_owned(),
             region,
@@ -155,32 +131,8 @@ impl ProfileReader<'_> {
             iam_endpoint,
             credentials,
             network,
+            ca_bundle,
         })
-    }
-
-    fn duration(
-        &self,
-        value: Option<&Spanned<String>>,
-        key: &str,
-        default: Duration,
-    ) -> Result<Duration, ConfigError> {
-        let Some(value) = value else {
-            return Ok(default);
-        };
-        let duration = humantime::parse_duration(value.get_ref().trim()).map_err(|error| {
-            self.error_at(
-                value,
-                key,
-                format!(
-                    "{:?} is not a duration ({error}); write it like \"30s\" or \"2m\"",
-                    value.get_ref()
-                ),
-            )
-        })?;
-        if duration.is_zero() {
-            return Err(self.error_at(value, key, "must be longer than zero"));
-        }
-        Ok(duration)
     }
 }
 

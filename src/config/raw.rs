@@ -67,6 +67,10 @@ pub struct RawProfile {
     pub connect_timeout: Option<Spanned<String>>,
     pub timeout: Option<Spanned<String>>,
     pub refresh_interval: Option<Spanned<String>>,
+    pub max_retries: Option<Spanned<i64>>,
+    pub max_retry_time: Option<Spanned<String>>,
+    pub max_body_size: Option<Spanned<String>>,
+    pub ca_bundle: Option<Spanned<String>>,
 }
 
 /// Parses the config file's text, turning every TOML or type error into a [`ConfigError`] that

@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::api::{Client, FetchError, Fetched};
+use crate::api::{Client, FetchError, Fetched, RetryNotice};
 use crate::config::Profile;
 
 /// A profile's client, built at most once and shared by every fetch of that profile.
@@ -42,6 +42,18 @@ impl LazyClient {
     /// Fetches the profile's catalogue, building the client first when needed.
     pub async fn fetch_catalogue(&self) -> Result<Fetched, FetchError> {
         self.client().await?.fetch_catalogue().await
+    }
+
+    /// Fetches the profile's catalogue like [`LazyClient::fetch_catalogue`], passing each
+    /// retry notice to `on_retry`.
+    pub async fn fetch_catalogue_reporting(
+        &self,
+        on_retry: &mut (dyn FnMut(&RetryNotice) + Send),
+    ) -> Result<Fetched, FetchError> {
+        self.client()
+            .await?
+            .fetch_catalogue_reporting(on_retry)
+            .await
     }
 
     async fn client(&self) -> Result<Client, FetchError> {

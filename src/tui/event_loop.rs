@@ -177,7 +177,14 @@ impl EffectContext {
                 };
                 let sender = self.sender.clone();
                 tokio::spawn(async move {
-                    let result = client.fetch_catalogue().await;
+                    let retry_sender = sender.clone();
+                    let mut on_retry = move |notice: &crate::api::RetryNotice| {
+                        let _ = retry_sender.send(Message::Retrying {
+                            generation,
+                            notice: notice.clone(),
+                        });
+                    };
+                    let result = client.fetch_catalogue_reporting(&mut on_retry).await;
                     // The loop may have ended; then nobody needs the result.
                     let _ = sender.send(Message::Fetched {
                         generation,

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use super::action::{self, Action};
 use super::state::{App, FetchState, NoticeKind, Pane, Popup};
 use super::{accept, compare, picker, profiles, refresh};
-use crate::api::{FetchError, Fetched};
+use crate::api::{FetchError, Fetched, RetryNotice};
 use crate::catalogue::Catalogue;
 use crate::clipboard::{CopyOutcome, CopyReport};
 
@@ -33,6 +33,11 @@ pub enum Message {
     Fetched {
         generation: u64,
         result: Box<Result<Fetched, FetchError>>,
+    },
+    /// A fetch failed and will be retried after a wait.
+    Retrying {
+        generation: u64,
+        notice: RetryNotice,
     },
     /// A fetch for the comparison finished.
     ComparisonFetched {
@@ -92,6 +97,13 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
             profile,
             result,
         } => accept::on_compared(app, request, profile, *result, now),
+        Message::Retrying { generation, notice } => {
+            let current = matches!(app.fetch, FetchState::Loading { generation: loading, .. } if loading == generation);
+            if current {
+                app.notify(NoticeKind::Warning, notice.to_string(), now);
+            }
+            Vec::new()
+        }
         Message::Copied(report) => {
             let (outcome, text) = report.summary();
             let kind = match outcome {

@@ -6,6 +6,7 @@
     reason = "each test binary uses a different part of the helpers"
 )]
 
+pub mod clock;
 pub mod cloud;
 pub mod raw;
 pub mod server;

@@ -57,6 +57,8 @@ pub enum Behaviour {
     ResetMidBody,
     /// Close the connection without answering.
     CloseWithoutAnswer,
+    /// Send no `Content-Length`: the body ends when the connection closes.
+    CloseDelimited,
 }
 
 impl Reply {
@@ -229,17 +231,26 @@ fn write_reply(mut stream: &TcpStream, reply: &Reply) -> bool {
     for (name, value) in &reply.headers {
         let _ = write!(head, "{name}: {value}\r\n");
     }
-    let _ = write!(head, "Content-Length: {}\r\n\r\n", reply.body.len());
+    if reply.behaviour == Behaviour::CloseDelimited {
+        head.push_str("Connection: close\r\n\r\n");
+    } else {
+        let _ = write!(head, "Content-Length: {}\r\n\r\n", reply.body.len());
+    }
     if stream.write_all(head.as_bytes()).is_err() {
+        return false;
+    }
+    if reply.behaviour == Behaviour::CloseDelimited {
+        let _ = stream.write_all(&reply.body);
+        let _ = stream.shutdown(Shutdown::Both);
         return false;
     }
     if reply.behaviour == Behaviour::ResetMidBody {
         let _ = stream.write_all(&reply.body[..reply.body.len() / 2]);
         let _ = stream.flush();
-        // Linger 0 turns the close into a reset.
+        // Linger 0 turns the close into a reset. The socket closes when `serve` returns and
+        // drops both handles; a shutdown first would send a plain end of stream instead.
         let socket = socket2::SockRef::from(&stream);
         let _ = socket.set_linger(Some(Duration::ZERO));
-        let _ = stream.shutdown(Shutdown::Both);
         return false;
     }
     stream.write_all(&reply.body).is_ok() && stream.flush().is_ok()
