@@ -44,10 +44,7 @@ pub fn classify(
         };
     }
     let reason = short_reason(error).unwrap_or_else(|| innermost(error));
-    if reading_body || error.is_body() || error.is_decode() {
-        return FetchError::Interrupted { endpoint, reason };
-    }
-    if error.is_connect() || error.is_request() {
+    if error.is_connect() && !reading_body {
         return match proxy {
             Some(proxy) => FetchError::ProxyConnect {
                 endpoint,
@@ -56,6 +53,9 @@ pub fn classify(
             },
             None => FetchError::Connect { endpoint, reason },
         };
+    }
+    if reading_body || error.is_request() || error.is_body() || error.is_decode() {
+        return FetchError::Interrupted { endpoint, reason };
     }
     FetchError::Other {
         endpoint,
@@ -134,13 +134,11 @@ fn certificate_problem(error: &reqwest::Error) -> Option<String> {
 /// Returns a short reason from the operating system's error, when the chain contains one.
 fn short_reason(error: &reqwest::Error) -> Option<String> {
     let causes = causes(error);
-    if causes
-        .iter()
-        .any(|cause| cause.to_string().starts_with("dns error"))
-    {
+    let texts: Vec<String> = causes.iter().map(ToString::to_string).collect();
+    if texts.iter().any(|text| text.starts_with("dns error")) {
         return Some("the host name could not be resolved".to_owned());
     }
-    causes.iter().find_map(|cause| {
+    let operating_system = causes.iter().find_map(|cause| {
         let kind = cause.downcast_ref::<io::Error>()?.kind();
         let text = match kind {
             io::ErrorKind::ConnectionRefused => "connection refused",
@@ -153,7 +151,26 @@ fn short_reason(error: &reqwest::Error) -> Option<String> {
             _ => return None,
         };
         Some(text.to_owned())
-    })
+    });
+    if operating_system.is_some() {
+        return operating_system;
+    }
+    // hyper-util 0.1 words a failed `CONNECT` as "tunnel error: <reason>".
+    if let Some(reason) = texts
+        .iter()
+        .find_map(|text| text.strip_prefix("tunnel error: "))
+    {
+        return Some(match reason {
+            "unsuccessful" => "the proxy rejected the tunnel (CONNECT)".to_owned(),
+            "proxy authorization required" => {
+                "the proxy requires authentication (HTTP 407); put the user and password in the \
+                 proxy URL"
+                    .to_owned()
+            }
+            other => format!("proxy tunnel failed: {other}"),
+        });
+    }
+    None
 }
 
 /// Returns the deepest cause's message, which names the failure closest to the network.
