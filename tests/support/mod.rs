@@ -8,9 +8,11 @@
 
 pub mod clock;
 pub mod cloud;
+pub mod proxy;
 pub mod raw;
 pub mod server;
 pub mod signature;
+pub mod tls;
 pub mod tmux;
 pub mod ui;
 
