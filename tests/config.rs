@@ -70,6 +70,10 @@ fn full_config_reads_every_key() {
     );
     assert_eq!(dev.network.connect_timeout, Duration::from_secs(60));
     assert_eq!(dev.network.timeout, Duration::from_secs(120));
+    assert_eq!(dev.network.max_retries, 3);
+    assert_eq!(dev.network.max_retry_time, Duration::from_secs(30));
+    assert_eq!(dev.network.max_body_bytes, 8 * 1024 * 1024);
+    assert_eq!(dev.ca_bundle, None);
 
     let prod = &config.profiles["prod"];
     assert_eq!(
@@ -81,6 +85,12 @@ fn full_config_reads_every_key() {
     );
     assert_eq!(prod.network.connect_timeout, Duration::from_secs(5));
     assert_eq!(prod.network.timeout, Duration::from_secs(60));
+    assert_eq!(prod.network.max_retries, 5);
+    assert_eq!(prod.network.max_retry_time, Duration::from_secs(45));
+    assert_eq!(prod.network.max_body_bytes, 16 * 1024 * 1024);
+    let bundle = prod.ca_bundle.as_ref().expect("ca_bundle");
+    assert_eq!(bundle.path, fixture("corporate-ca.pem"));
+    assert_eq!(bundle.certificates.len(), 1);
 
     let local = &config.profiles["local"];
     assert_eq!(local.endpoint.to_string(), "http://127.0.0.1:8080");
@@ -441,6 +451,54 @@ fn bad_duration_shows_format() {
 }
 
 #[test]
+fn retry_count_out_of_range_is_rejected() {
+    assert_error(
+        "bad_retries.toml",
+        5,
+        "profiles.dev.max_retries",
+        "50 is out of range; use 0 (no retries) to 10",
+    );
+}
+
+#[test]
+fn body_size_in_other_units_is_rejected() {
+    assert_error(
+        "bad_body_size.toml",
+        5,
+        "profiles.dev.max_body_size",
+        "\"8 MB\" is not a size; write it like \"8MiB\", \"512KiB\" or \"1048576\" (bytes)",
+    );
+}
+
+#[test]
+fn missing_ca_bundle_is_named() {
+    assert_error(
+        "bad_ca_bundle.toml",
+        5,
+        "profiles.dev.ca_bundle",
+        &format!(
+            "cannot read {}: No such file or directory (os error 2); give the path of a PEM file \
+             with the CA certificates",
+            fixture("no-such-ca.pem").display()
+        ),
+    );
+}
+
+#[test]
+fn ca_bundle_without_certificate_is_rejected() {
+    assert_error(
+        "not_a_certificate.toml",
+        6,
+        "profiles.dev.ca_bundle",
+        &format!(
+            "{} holds no certificate (no `BEGIN CERTIFICATE` block); export the CA certificates \
+             in PEM format",
+            fixture("not_a_certificate.toml").display()
+        ),
+    );
+}
+
+#[test]
 fn bad_region_is_rejected() {
     assert_error(
         "bad_region.toml",
@@ -607,6 +665,100 @@ fn config_errors_exit_with_code_two() {
         )
     );
     assert!(support::stdout(&output).is_empty());
+}
+
+/// Every invalid fixture, run through the binary: exit code 2 and the same one line that
+/// names the file, the line and the key.
+#[test]
+fn every_config_mistake_exits_with_two() {
+    let fixtures = [
+        "syntax.toml",
+        "unknown_key.toml",
+        "wrong_type.toml",
+        "missing_region.toml",
+        "two_sources.toml",
+        "two_kinds.toml",
+        "two_secret_keys.toml",
+        "missing_secret_key.toml",
+        "missing_iam_domain.toml",
+        "http_iam_endpoint.toml",
+        "bad_project_id.toml",
+        "http_endpoint.toml",
+        "unknown_default.toml",
+        "bad_duration.toml",
+        "bad_region.toml",
+        "bad_env_name.toml",
+        "bad_retries.toml",
+        "bad_body_size.toml",
+        "bad_ca_bundle.toml",
+        "not_a_certificate.toml",
+    ];
+    let home = tempfile::tempdir().expect("temp dir");
+    for name in fixtures {
+        let error = error_of(name);
+        let path = fixture(name);
+        let output = support::run(
+            home.path(),
+            &["--config", path.to_str().expect("utf-8"), "list"],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert_eq!(
+            support::stderr(&output),
+            format!("stage-images: {error}\n"),
+            "{name}"
+        );
+        let line = error.line.expect("a line");
+        assert!(
+            support::stderr(&output)
+                .starts_with(&format!("stage-images: {}:{line}: ", path.display())),
+            "{name}"
+        );
+        assert!(support::stdout(&output).is_empty(), "{name}");
+        if name != "syntax.toml" {
+            let key = error.key.expect("a key");
+            assert!(
+                support::stderr(&output).contains(&format!("`{key}`: ")),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_profile_flag_exits_with_two() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let text = format!(
+        "default_profile = \"dev\"\n{}{}",
+        support::profile_toml("dev", "http://127.0.0.1:1", "t"),
+        support::profile_toml("prod", "http://127.0.0.1:2", "t")
+    );
+    let path = support::write_config(home.path(), &text);
+    // The file holds tokens, so only its owner may read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let output = support::run(
+        home.path(),
+        &[
+            "--config",
+            path.to_str().expect("utf-8"),
+            "-p",
+            "prd",
+            "list",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        support::stderr(&output),
+        format!(
+            "stage-images: {}: unknown profile \"prd\" (did you mean \"prod\"?); profiles: dev, prod\n",
+            path.display()
+        )
+    );
 }
 
 #[test]
