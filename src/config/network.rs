@@ -32,6 +32,9 @@ pub const DEFAULT_MAX_RETRY_TIME: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
 /// Minimum `max_body_size` accepted, so that an error response still fits.
 pub const MIN_BODY_BYTES: u64 = 1024;
+/// Maximum size of a `ca_bundle` file. The bundle of a whole system is under 1 MiB, and the
+/// cap keeps a wrong path such as a device file from being read without end.
+pub const MAX_CA_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
 /// Maximum `max_body_size` accepted, because the response is kept in memory.
 pub const MAX_BODY_BYTES_LIMIT: u64 = 1024 * 1024 * 1024;
 
@@ -88,6 +91,10 @@ impl fmt::Debug for CaBundle {
 pub enum CaBundleError {
     #[error("cannot read {path}: {reason}; give the path of a PEM file with the CA certificates")]
     Unreadable { path: String, reason: String },
+    #[error("{path} is not a regular file; give the path of a PEM file with the CA certificates")]
+    NotAFile { path: String },
+    #[error("{path} is larger than 16 MiB, which no CA bundle is; check the path")]
+    TooLarge { path: String },
     #[error("{path} is not a valid PEM file ({reason}); export the CA certificates in PEM format")]
     InvalidPem { path: String, reason: String },
     #[error(
@@ -100,10 +107,18 @@ impl CaBundle {
     /// Reads the certificates of a PEM file.
     pub fn read(path: &Path) -> Result<Self, CaBundleError> {
         let path_text = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|error| CaBundleError::Unreadable {
+        let unreadable = |error: std::io::Error| CaBundleError::Unreadable {
             path: path_text.clone(),
             reason: error.to_string(),
-        })?;
+        };
+        let metadata = std::fs::metadata(path).map_err(unreadable)?;
+        if !metadata.is_file() {
+            return Err(CaBundleError::NotAFile { path: path_text });
+        }
+        if metadata.len() > MAX_CA_BUNDLE_BYTES {
+            return Err(CaBundleError::TooLarge { path: path_text });
+        }
+        let bytes = std::fs::read(path).map_err(unreadable)?;
         let certificates = CertificateDer::pem_slice_iter(&bytes)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|error| CaBundleError::InvalidPem {
@@ -334,6 +349,18 @@ mod tests {
                 path: path.display().to_string()
             })
         );
+    }
+
+    #[test]
+    fn device_or_folder_is_not_a_bundle() {
+        for path in ["/dev/zero", "/"] {
+            assert_eq!(
+                CaBundle::read(Path::new(path)),
+                Err(CaBundleError::NotAFile {
+                    path: path.to_owned()
+                })
+            );
+        }
     }
 
     #[test]
