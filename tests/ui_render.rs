@@ -318,16 +318,91 @@ fn large_language_draws_the_window_around_selection() {
     assert!(screen.contains("▶ 1.99999"), "{screen}");
 }
 
+/// Wide (CJK) and combining characters in language names and versions.
+const WIDE_EXAMPLE: &str =
+    r#"{"语言":["版本十七","17","測試-β"],"Go":["1.22","cafe\u0301"],"日本語":["バージョン2"]}"#;
+
 #[test]
-fn every_size_renders_without_panic() {
+fn every_size_with_cjk_and_popup() {
     for (width, height) in [(1, 1), (20, 5), (40, 10), (80, 24), (200, 60)] {
         for popup in [false, true] {
-            let mut app = loaded();
+            let mut app = loaded_with(WIDE_EXAMPLE, Theme::monochrome());
+            press(&mut app, &[KeyCode::Char('j'), KeyCode::Char('j')]);
             if popup {
                 press(&mut app, &[KeyCode::Char('?')]);
             }
             let buffer = draw(&mut app, width, height);
-            assert_eq!(buffer.area.width, width);
+            let screen = text(&buffer);
+            let name = format!(
+                "sizes_{width}x{height}_{}",
+                if popup { "help" } else { "panes" }
+            );
+            insta::assert_snapshot!(name.clone(), screen);
+
+            // No row is wider than the screen, whatever the characters.
+            for line in screen.lines() {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(line) <= usize::from(width),
+                    "{name}: {line:?}"
+                );
+            }
+            let too_small = width < view::MIN_WIDTH || height < view::MIN_HEIGHT;
+            if too_small {
+                let expected: String = "terminal too small (need 30×6)"
+                    .chars()
+                    .take(usize::from(width))
+                    .collect();
+                assert_eq!(screen.lines().next(), Some(expected.as_str()), "{name}");
+                continue;
+            }
+            if popup {
+                // The popup's corners are on screen, so it was clamped rather than cut.
+                let (left, top) = find(&buffer, "╔").expect("top-left corner");
+                let (right, bottom) = find(&buffer, "╝").expect("bottom-right corner");
+                assert!(left < right, "{name}");
+                assert!(top < bottom, "{name}");
+                assert!(right < width, "{name}");
+                assert!(bottom < height, "{name}");
+            } else {
+                assert!(screen.contains("▶ 语言"), "{name}: selection\n{screen}");
+                assert!(screen.contains("版本十七"), "{name}: CJK version\n{screen}");
+            }
         }
     }
+}
+
+#[test]
+fn wide_rows_keep_the_border_column() {
+    let mut app = loaded_with(WIDE_EXAMPLE, Theme::monochrome());
+    press(
+        &mut app,
+        &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Tab],
+    );
+    let buffer = draw(&mut app, 60, 12);
+    // The right border of the versions pane is in the last column on every pane row,
+    // whether the row contains wide characters or not.
+    for y in 1..9 {
+        assert_eq!(buffer[(59, y)].symbol(), "┃", "row {y}:\n{}", text(&buffer));
+    }
+    let screen = text(&buffer);
+    assert!(screen.contains("▶ 17"), "{screen}");
+    assert!(screen.contains("  版本十七"), "{screen}");
+}
+
+#[test]
+fn combining_marks_take_no_column() {
+    let mut app = loaded_with(WIDE_EXAMPLE, Theme::monochrome());
+    press(&mut app, &[KeyCode::Tab]);
+    let buffer = draw(&mut app, 60, 12);
+    let screen = text(&buffer);
+    assert!(screen.contains("  cafe\u{301}"), "{screen}");
+    // The accent joins the `e` cell, so the border stays in the last column.
+    let (_, y) = find(&buffer, "cafe").expect("row with the combining mark");
+    let symbols: Vec<&str> = (0..60).map(|x| buffer[(x, y)].symbol()).collect();
+    let accented = symbols
+        .iter()
+        .position(|symbol| *symbol == "e\u{301}")
+        .expect("a cell holding e and its accent");
+    assert_eq!(symbols[accented - 3..accented], ["c", "a", "f"]);
+    assert_eq!(symbols[59], "┃");
 }
