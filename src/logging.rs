@@ -9,6 +9,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
@@ -31,12 +32,34 @@ pub struct LogOptions {
     pub stderr: bool,
 }
 
+/// The background writer's guard. It lives here rather than in [`LogGuard`] so that
+/// [`flush`] can reach it from a panic hook that ends the process.
+static WORKER: Mutex<Option<WorkerGuard>> = Mutex::new(None);
+
 /// Keeps the background writer alive; logs are flushed when it is dropped.
 #[derive(Debug)]
 pub struct LogGuard {
-    _worker: WorkerGuard,
     /// The file logs go to.
     pub path: PathBuf,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        flush();
+    }
+}
+
+/// Writes out the queued log lines and stops the background writer. Call it before ending
+/// the process with `std::process::exit`, which runs no destructors; lines logged afterwards
+/// are lost.
+pub fn flush() {
+    // `try_lock`, so a panic hook cannot wait on a lock that the panicking thread holds.
+    let worker = match WORKER.try_lock() {
+        Ok(mut slot) => slot.take(),
+        Err(_) => None,
+    };
+    // Dropping the guard waits (for at most a second) until the writer has written everything.
+    drop(worker);
 }
 
 /// The log file used when none is given.
@@ -71,10 +94,10 @@ pub fn init(options: &LogOptions) -> Result<Option<LogGuard>, String> {
     };
     // A subscriber may already be installed (tests); logging then goes there.
     drop(installed);
-    Ok(Some(LogGuard {
-        _worker: worker,
-        path,
-    }))
+    if let Ok(mut slot) = WORKER.lock() {
+        *slot = Some(worker);
+    }
+    Ok(Some(LogGuard { path }))
 }
 
 fn open_log_file(path: &Path) -> std::io::Result<File> {

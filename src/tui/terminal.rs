@@ -97,6 +97,7 @@ pub fn install_panic_hook() {
             eprintln!(
                 "stage-images: the terminal was restored after the panic above; the log file has details"
             );
+            crate::logging::flush();
             std::process::exit(101);
         }
     }));
