@@ -66,6 +66,8 @@ pub fn classify(
 /// Explains why the HTTP client could not be built, with the fix when it is known.
 pub fn describe_build_error(error: &reqwest::Error) -> String {
     let chain = error_chain(error);
+    // The wording of rustls-platform-verifier 0.7 on Linux when the system store is empty;
+    // `missing_system_certificates_are_explained` in tests/network.rs notices a change.
     if chain.contains("No CA certificates were loaded from the system") {
         return "no CA certificates found on this system (nor in SSL_CERT_FILE or SSL_CERT_DIR when \
                 set); install the system's CA certificates package, or set `ca_bundle` in the \
