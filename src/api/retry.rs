@@ -142,6 +142,8 @@ pub fn is_retryable(error: &FetchError) -> bool {
         | FetchError::ProxyConnect { .. }
         | FetchError::ConnectTimeout { .. }
         | FetchError::Interrupted { .. } => true,
+        // The IAM requests before the catalogue (login, project lookup) fail the same ways.
+        FetchError::Iam { source, .. } => is_retryable(source),
         _ => false,
     }
 }
@@ -225,6 +227,7 @@ fn short_reason(error: &FetchError) -> String {
         | FetchError::ProxyConnect { reason, .. }
         | FetchError::Interrupted { reason, .. } => reason.clone(),
         FetchError::ConnectTimeout { .. } => "connecting timed out".to_owned(),
+        FetchError::Iam { action, source, .. } => format!("{action}: {}", short_reason(source)),
         other => other.to_string(),
     }
 }
@@ -416,6 +419,29 @@ mod tests {
         assert_eq!(result.expect("success"), "catalogue");
         assert_eq!(attempts, 3);
         assert_eq!(notices[1].reason, "connection refused");
+    }
+
+    #[test]
+    fn iam_failures_follow_their_cause() {
+        let iam = |source: FetchError| FetchError::Iam {
+            action: "IAM login",
+            endpoint: "http://127.0.0.1:9".to_owned(),
+            source: Box::new(source),
+        };
+        assert!(is_retryable(&iam(status(503))));
+        assert!(is_retryable(&iam(refused())));
+        assert!(!is_retryable(&iam(status(403))));
+        assert_eq!(
+            short_reason(&iam(status(503))),
+            "IAM login: HTTP 503 Service Unavailable"
+        );
+        let rejected = FetchError::LoginRejected {
+            endpoint: "http://127.0.0.1:9".to_owned(),
+            status: StatusCode::UNAUTHORIZED,
+            service: ServiceError::default(),
+            request_id: None,
+        };
+        assert!(!is_retryable(&rejected));
     }
 
     #[tokio::test]
