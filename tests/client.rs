@@ -487,11 +487,13 @@ async fn refused_connection_is_retried_then_reported() {
     )
     .expect("client")
     .with_clock(clock.clone());
+
     let mut notices = Vec::new();
     let error = client
         .fetch_catalogue_reporting(&mut |notice| notices.push(notice.to_string()))
         .await
         .expect_err("refused");
+
     assert_eq!(clock.sleeps().len(), 3);
     assert_eq!(notices.len(), 3);
     assert!(
@@ -526,6 +528,7 @@ async fn expired_signature_shows_clock_offset() {
         .fetch_catalogue()
         .await
         .expect_err("401");
+
     assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
     let text = error.to_string();
     assert!(
@@ -535,6 +538,7 @@ async fn expired_signature_shows_clock_offset() {
         ),
         "{text}"
     );
+
     // The header has whole seconds and the response takes a moment to arrive.
     let FetchError::ClockSkew {
         offset: Some(offset),

@@ -734,7 +734,7 @@ fn unknown_profile_flag_exits_with_two() {
         support::profile_toml("prod", "http://127.0.0.1:2", "t")
     );
     let path = support::write_config(home.path(), &text);
-    // The file holds tokens, so only its owner may read it.
+    // The file contains tokens, so only its owner may read it.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
