@@ -9,6 +9,7 @@
 
 pub mod clock_skew;
 pub mod error;
+mod http_client;
 pub mod iam;
 pub mod project;
 pub mod proxy;
@@ -17,7 +18,7 @@ mod send;
 mod transport;
 
 use std::path::Path;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{
@@ -34,11 +35,11 @@ use crate::auth::store::CacheFile;
 use crate::auth::{Authenticator, Authorized, Credentials};
 use crate::catalogue::decode::Problems;
 use crate::catalogue::{self, Catalogue};
-use crate::config::network::CaBundle;
 use crate::config::{NetworkSettings, Profile};
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
 use clock_skew::ClockOffset;
+use http_client::build_http;
 use project::ProjectResolver;
 use retry::{Attempted, Clock, RetryPolicy, TokioClock};
 use send::{Answer, Target, send};
@@ -342,58 +343,6 @@ fn catalogue_request(url: &Url) -> reqwest::Request {
     request
 }
 
-/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the system's
-/// CA certificates and the profile's `ca_bundle`.
-fn build_http(
-    network: NetworkSettings,
-    ca_bundle: Option<&CaBundle>,
-    endpoint: &Endpoint,
-) -> Result<reqwest::Client, ClientBuildError> {
-    install_crypto_provider();
-    if let Some(proxy) = proxy::route_for(endpoint.url()) {
-        tracing::info!(%endpoint, %proxy, "requests go through a proxy");
-    }
-    let builder = || {
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(network.connect_timeout)
-            .timeout(network.timeout)
-            .user_agent(USER_AGENT_TEXT);
-        if let Some(bundle) = ca_bundle {
-            let certificates = bundle
-                .certificates
-                .iter()
-                .filter_map(|der| reqwest::Certificate::from_der(der).ok());
-            builder = builder.tls_certs_merge(certificates);
-        }
-        builder
-    };
-    match builder().build() {
-        Ok(http) => Ok(http),
-        // A plain-http endpoint (the demo, a local server) never needs the system's CA
-        // certificates, so a system without any must not stop it.
-        Err(error) if endpoint.url().scheme() == "http" => {
-            tracing::warn!(error = %transport::error_chain(&error), "TLS set-up failed; plain http only");
-            builder()
-                .tls_certs_only(Vec::new())
-                .build()
-                .map_err(|error| ClientBuildError::Http(transport::describe_build_error(&error)))
-        }
-        Err(error) => Err(ClientBuildError::Http(transport::describe_build_error(
-            &error,
-        ))),
-    }
-}
-
-/// Installs the process-wide TLS crypto provider once (reqwest is built without a default).
-fn install_crypto_provider() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        // Fails only when a provider is already installed, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
 async fn decode_off_thread(body: Vec<u8>) -> Result<catalogue::Decoded, catalogue::DecodeError> {
     // Large catalogues take tens of milliseconds to decode and sort; keep that off the thread
     // that draws the screen.
@@ -404,37 +353,6 @@ async fn decode_off_thread(body: Vec<u8>) -> Result<catalogue::Decoded, catalogu
         Ok(result) => result,
         Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
     }
-}
-
-/// Reads a response, stopping as soon as it passes `limit` bytes.
-async fn read_body(
-    mut response: reqwest::Response,
-    limit: u64,
-    endpoint: &Endpoint,
-    network: NetworkSettings,
-) -> Result<Vec<u8>, FetchError> {
-    let too_large = || FetchError::TooLarge {
-        endpoint: endpoint.to_string(),
-        limit,
-    };
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|error| transport::classify(&error, endpoint, network, true))?
-    {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 fn status_error(status: StatusCode, body: &[u8], request_id: Option<String>) -> FetchError {

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
 
-use super::{FetchError, REQUEST_ID_HEADER, header_text, read_body, transport};
+use super::{FetchError, REQUEST_ID_HEADER, header_text, transport};
 use crate::config::NetworkSettings;
 use crate::endpoint::Endpoint;
 
@@ -94,4 +94,35 @@ pub(crate) async fn send(
         request_id,
         received_at,
     })
+}
+
+/// Reads a response, stopping as soon as it passes `limit` bytes.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+    endpoint: &Endpoint,
+    network: NetworkSettings,
+) -> Result<Vec<u8>, FetchError> {
+    let too_large = || FetchError::TooLarge {
+        endpoint: endpoint.to_string(),
+        limit,
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| transport::classify(&error, endpoint, network, true))?
+    {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

@@ -1,0 +1,61 @@
+//! Building the one `reqwest::Client` of a profile: no redirects, the profile's timeouts, and
+//! TLS verified against the system's CA certificates plus the profile's `ca_bundle`.
+
+use std::sync::Once;
+
+use super::{ClientBuildError, USER_AGENT_TEXT, proxy, transport};
+use crate::config::NetworkSettings;
+use crate::config::network::CaBundle;
+use crate::endpoint::Endpoint;
+
+/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the system's
+/// CA certificates and the profile's `ca_bundle`.
+pub(super) fn build_http(
+    network: NetworkSettings,
+    ca_bundle: Option<&CaBundle>,
+    endpoint: &Endpoint,
+) -> Result<reqwest::Client, ClientBuildError> {
+    install_crypto_provider();
+    if let Some(proxy) = proxy::route_for(endpoint.url()) {
+        tracing::info!(%endpoint, %proxy, "requests go through a proxy");
+    }
+    let builder = || {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(network.connect_timeout)
+            .timeout(network.timeout)
+            .user_agent(USER_AGENT_TEXT);
+        if let Some(bundle) = ca_bundle {
+            let certificates = bundle
+                .certificates
+                .iter()
+                .filter_map(|der| reqwest::Certificate::from_der(der).ok());
+            builder = builder.tls_certs_merge(certificates);
+        }
+        builder
+    };
+    match builder().build() {
+        Ok(http) => Ok(http),
+        // A plain-http endpoint (the demo, a local server) never needs the system's CA
+        // certificates, so a system without any must not stop it.
+        Err(error) if endpoint.url().scheme() == "http" => {
+            tracing::warn!(error = %transport::error_chain(&error), "TLS set-up failed; plain http only");
+            builder()
+                .tls_certs_only(Vec::new())
+                .build()
+                .map_err(|error| ClientBuildError::Http(transport::describe_build_error(&error)))
+        }
+        Err(error) => Err(ClientBuildError::Http(transport::describe_build_error(
+            &error,
+        ))),
+    }
+}
+
+/// Installs the process-wide TLS crypto provider once (reqwest is built without a default).
+fn install_crypto_provider() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Fails only when a provider is already installed, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
