@@ -1,5 +1,5 @@
-//! Several instances at once with one home folder: they share the IAM token and project id
-//! caches without corrupting them, and a later run reuses what they left.
+//! Several instances at once with one home folder: they share the catalogue, IAM token and
+//! project id caches without corrupting them, and a later run reuses what they left.
 
 mod support;
 
@@ -18,12 +18,14 @@ fn cache_file(home: &Path, folder: &str) -> std::path::PathBuf {
         .join("dev.json")
 }
 
-/// Starts `stage-images list java` in `home` without waiting for it.
-fn spawn_list(home: &Path, config: &Path) -> std::process::Child {
+/// Starts `stage-images [FLAGS] list java` in `home` without waiting for it.
+fn spawn_list(home: &Path, config: &Path, flags: &[&str]) -> std::process::Child {
     let mut command = Command::new(support::binary());
     support::isolate(&mut command, home);
     command
-        .args(["--config", config.to_str().expect("utf-8"), "list", "java"])
+        .args(["--config", config.to_str().expect("utf-8")])
+        .args(flags)
+        .args(["list", "java"])
         .env("T_PASSWORD", "correct horse")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -47,7 +49,7 @@ fn parallel_instances_share_the_caches() {
     );
 
     let children: Vec<_> = (0..INSTANCES)
-        .map(|_| spawn_list(home.path(), &config))
+        .map(|_| spawn_list(home.path(), &config, &[]))
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
@@ -69,7 +71,15 @@ fn parallel_instances_share_the_caches() {
         projects.to_string().contains(support::PROJECT_ID),
         "{projects}"
     );
-    for folder in ["tokens", "projects"] {
+    let catalogue: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cache_file(home.path(), "catalogues")).expect("catalogue cache"),
+    )
+    .expect("the catalogue cache is valid JSON");
+    assert!(
+        catalogue.to_string().contains("8u181-jdk-alpine"),
+        "{catalogue}"
+    );
+    for folder in ["tokens", "projects", "catalogues"] {
         let names: Vec<String> =
             std::fs::read_dir(home.path().join("cache/stage-images").join(folder))
                 .expect("cache folder")
@@ -87,9 +97,22 @@ fn parallel_instances_share_the_caches() {
     // A later run finds a valid token and project id and logs in no more.
     let logins = cloud.logins();
     assert!((1..=INSTANCES).contains(&logins), "{logins} logins");
-    let output = spawn_list(home.path(), &config)
+    let output = spawn_list(home.path(), &config, &[])
         .wait_with_output()
         .expect("wait");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(cloud.logins(), logins, "the cached token was not reused");
+
+    // The catalogue they cached serves an offline run without any request.
+    let requests = cloud.all_received().len();
+    let output = spawn_list(home.path(), &config, &["--offline"])
+        .wait_with_output()
+        .expect("wait");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "17\n11\n8u181-jdk-alpine\n");
+    assert_eq!(
+        cloud.all_received().len(),
+        requests,
+        "an offline run sent a request"
+    );
 }
