@@ -20,6 +20,7 @@ import os
 import pathlib
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -60,6 +61,13 @@ def start_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CatalogueHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def percentiles(samples):
@@ -107,15 +115,15 @@ def round_trip(url, config, env, runs):
     return percentiles(stage_times), percentiles(curl_times)
 
 
-def tmux(socket, *args):
-    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True)
+def tmux(session, *args):
+    return subprocess.run(["tmux", "-L", session, *args], capture_output=True, text=True)
 
 
-def first_frame(config, env, home, runs):
+def first_frame(config, env, home, runs, name):
     """Runs the browser `runs` times in a tmux pane; returns internal and external times."""
-    socket = f"stage-images-bench-{os.getpid()}"
-    log = home / "first-frame.log"
-    results = home / "first-frame.json"
+    session = f"stage-images-bench-{os.getpid()}-{name}"
+    log = home / f"first-frame-{name}.log"
+    results = home / f"first-frame-{name}.json"
     child = [str(BINARY), "--config", str(config), "--log-file", str(log), "--exit-after-first-frame"]
     # The timing loop runs inside the pane, so the browser gets a real terminal.
     script = (
@@ -128,18 +136,19 @@ def first_frame(config, env, home, runs):
         "    times.append((time.perf_counter_ns() - started) / 1e6)\n"
         f"json.dump(times[5:], open({str(results)!r}, 'w'))\n"
     )
-    (home / "first_frame_loop.py").write_text(script)
-    tmux(socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-e", f"HOME={home}",
+    loop = home / f"first_frame_loop_{name}.py"
+    loop.write_text(script)
+    tmux(session, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-e", f"HOME={home}",
          f"env {' '.join(f'{k}={v!r}' for k, v in env.items() if k.startswith('XDG_') or k in ('HOME', 'TERM'))} "
-         f"{sys.executable} {home / 'first_frame_loop.py'}; sleep 1")
+         f"{sys.executable} {loop}; sleep 1")
     deadline = time.time() + 60 + runs
     while not results.exists():
         if time.time() > deadline:
-            tmux(socket, "kill-server")
+            tmux(session, "kill-server")
             sys.exit("the first-frame loop did not finish")
         time.sleep(0.2)
     time.sleep(0.2)
-    tmux(socket, "kill-server")
+    tmux(session, "kill-server")
     external = json.loads(results.read_text())
     internal = [int(match) / 1000 for match in re.findall(r"first frame drawn elapsed_us=(\d+)", log.read_text())][5:]
     return percentiles(internal), percentiles(external)
@@ -158,26 +167,26 @@ def process_times(pid):
 
 def idle_and_footprint(env, home, idle_seconds):
     """Runs the demo browser, waits for the catalogue, then watches it idle."""
-    socket = f"stage-images-idle-{os.getpid()}"
+    session = f"stage-images-idle-{os.getpid()}"
     command = f"env STAGE_IMAGES_DEMO_DELAY_MS=0 XDG_CACHE_HOME={home / 'cache'} XDG_STATE_HOME={home / 'state'} " \
               f"XDG_CONFIG_HOME={home / 'config'} {BINARY} --demo"
-    tmux(socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", command)
+    tmux(session, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", command)
     deadline = time.time() + 30
-    while "Languages 8" not in tmux(socket, "capture-pane", "-p").stdout:
+    while "Languages 8" not in tmux(session, "capture-pane", "-p").stdout:
         if time.time() > deadline:
-            tmux(socket, "kill-server")
+            tmux(session, "kill-server")
             sys.exit("the demo browser did not show its catalogue")
         time.sleep(0.1)
-    pid = int(tmux(socket, "display-message", "-p", "#{pane_pid}").stdout.strip())
+    pid = int(tmux(session, "display-message", "-p", "#{pane_pid}").stdout.strip())
     time.sleep(1)  # let the last redraw and the log writer settle
     cpu_before, switches_before = process_times(pid)
     time.sleep(idle_seconds)
     cpu_after, switches_after = process_times(pid)
     status = pathlib.Path(f"/proc/{pid}/status").read_text()
     peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    tmux(socket, "send-keys", "q")
+    tmux(session, "send-keys", "q")
     time.sleep(0.3)
-    tmux(socket, "kill-server")
+    tmux(session, "kill-server")
     return (cpu_after - cpu_before) / 1e6, switches_after - switches_before, peak_kib / 1024
 
 
@@ -202,9 +211,20 @@ def main():
             f'[profiles.bench]\nregion = "cn-north-4"\nproject_id = "{PROJECT_ID}"\n'
             f'endpoint = "http://127.0.0.1:{server.server_address[1]}"\ntoken = "{TOKEN}"\n'
         )
+        # An https profile loads the system's CA certificates before the first frame, as real
+        # profiles do. Its endpoint is a closed port on 127.0.0.1, and the browser quits before
+        # its first request is sent.
+        https_config = home / "https.toml"
+        https_config.write_text(
+            f'[profiles.bench]\nregion = "cn-north-4"\nproject_id = "{PROJECT_ID}"\n'
+            f'endpoint = "https://127.0.0.1:{closed_port()}"\ntoken = "{TOKEN}"\n'
+        )
+        for path in (config, https_config):
+            path.chmod(0o600)
         env = environment(home)
         (stage, curl) = round_trip(url, config, env, options.runs)
-        (internal, external) = first_frame(config, env, home, options.runs)
+        (internal, external) = first_frame(config, env, home, options.runs, "http")
+        (https_internal, https_external) = first_frame(https_config, env, home, options.runs, "https")
         idle_cpu_ms, idle_switches, peak_mib = idle_and_footprint(env, home, options.idle_seconds)
     server.shutdown()
     size_mib = BINARY.stat().st_size / (1024 * 1024)
@@ -221,6 +241,8 @@ def main():
     print(f"| ratio of medians | {stage[0] / curl[0]:.2f} × | | ≤ 1.3 × |")
     row("first frame, from `main`", internal, "< 15 ms")
     row("first frame, whole process", external, "—")
+    row("first frame, https profile, from `main`", https_internal, "< 15 ms")
+    row("first frame, https profile, whole process", https_external, "—")
     print(f"| idle CPU over {options.idle_seconds:g} s | {idle_cpu_ms:.2f} ms | | < 20 ms |")
     print(f"| idle wake-ups over {options.idle_seconds:g} s | {idle_switches} | | 0 |")
     print(f"| peak RSS, demo catalogue | {peak_mib:.1f} MiB | | < 20 MB |")

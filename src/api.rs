@@ -109,12 +109,21 @@ impl Client {
         for warning in profile.resolve_sdk_fallback(&SdkLookup::from_process())? {
             tracing::warn!("{warning}");
         }
+        let iam_endpoint = profile.effective_iam_endpoint();
+        // IAM is contacted to log in with a password or to find the project id of the region.
+        let uses_iam =
+            matches!(profile.credentials, Credentials::Password(_)) || profile.project_id.is_none();
+        let contacted: Vec<&Endpoint> = if uses_iam {
+            vec![&profile.endpoint, &iam_endpoint]
+        } else {
+            vec![&profile.endpoint]
+        };
         let http = build_http(
             profile.network,
             profile.ca_bundle.as_ref(),
             &profile.endpoint,
+            &contacted,
         )?;
-        let iam_endpoint = profile.effective_iam_endpoint();
         let cache = |folder: &str| cache_dir.map(|dir| CacheFile::new(dir, folder, &profile.name));
         let auth = match &profile.credentials {
             Credentials::Password(_) => {
@@ -160,7 +169,7 @@ impl Client {
         network: NetworkSettings,
     ) -> Result<Self, ClientBuildError> {
         Ok(Self {
-            http: build_http(network, None, &endpoint)?,
+            http: build_http(network, None, &endpoint, &[&endpoint])?,
             endpoint,
             project: Arc::new(ProjectResolver::known(project_id)),
             auth: Arc::new(Authenticator::new(credentials)),

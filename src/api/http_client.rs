@@ -10,10 +10,15 @@ use crate::endpoint::Endpoint;
 
 /// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the system's
 /// CA certificates and the profile's `ca_bundle`.
+///
+/// `endpoints` are every endpoint the client may contact. When all of them are plain http (the
+/// demo, a local server), the system's CA certificates are not loaded: reading them takes a few
+/// milliseconds of every start, and no request of this client could use them.
 pub(super) fn build_http(
     network: NetworkSettings,
     ca_bundle: Option<&CaBundle>,
     endpoint: &Endpoint,
+    endpoints: &[&Endpoint],
 ) -> Result<reqwest::Client, ClientBuildError> {
     install_crypto_provider();
     if let Some(proxy) = proxy::route_for(endpoint.url()) {
@@ -34,6 +39,16 @@ pub(super) fn build_http(
         }
         builder
     };
+    if ca_bundle.is_none()
+        && endpoints
+            .iter()
+            .all(|endpoint| endpoint.url().scheme() == "http")
+    {
+        return builder()
+            .tls_certs_only(Vec::new())
+            .build()
+            .map_err(|error| ClientBuildError::Http(transport::describe_build_error(&error)));
+    }
     match builder().build() {
         Ok(http) => Ok(http),
         // A plain-http endpoint (the demo, a local server) never needs the system's CA
