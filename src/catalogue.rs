@@ -9,6 +9,7 @@ pub mod changes;
 pub mod comparison;
 pub mod decode;
 mod language;
+mod problem;
 pub mod version;
 
 pub use changes::Changes;

@@ -12,132 +12,19 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{Catalogue, Language, LanguageBuilder};
+use super::language::finish_all;
+use super::{Catalogue, LanguageBuilder};
+
+pub use super::problem::{Problem, Problems};
 
 /// Longest language name or version string accepted, in bytes.
 pub const MAX_NAME_BYTES: usize = 256;
-
-/// Most problems kept in detail; further ones are only counted.
-const MAX_PROBLEMS_KEPT: usize = 50;
 
 /// A catalogue decoded from an answer, with what had to be skipped.
 #[derive(Debug, Default)]
 pub struct Decoded {
     pub catalogue: Catalogue,
     pub problems: Problems,
-}
-
-/// The parts of an answer that were skipped, described for the user.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Problems {
-    kept: Vec<Problem>,
-    total: usize,
-}
-
-impl Problems {
-    fn push(&mut self, problem: Problem) {
-        self.total += 1;
-        if self.kept.len() < MAX_PROBLEMS_KEPT {
-            self.kept.push(problem);
-        }
-    }
-
-    /// The first problems found, at most 50.
-    #[must_use]
-    pub fn kept(&self) -> &[Problem] {
-        &self.kept
-    }
-
-    /// How many problems were found in all.
-    #[must_use]
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    /// Whether the whole answer was valid.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
-    /// One line for a status bar: the first problem and how many more there are.
-    #[must_use]
-    pub fn summary(&self) -> Option<String> {
-        let first = self.kept.first()?;
-        Some(match self.total {
-            1 => format!("skipped invalid data: {first}"),
-            total => format!("skipped invalid data: {first} (and {} more)", total - 1),
-        })
-    }
-}
-
-/// One skipped part of an answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// A language's value was not an array.
-    NotAnArray { language: String, found: String },
-    /// An item of a version array was not a string.
-    NotAString {
-        language: String,
-        index: usize,
-        found: String,
-    },
-    /// A language name or version was empty, too long or held control characters.
-    InvalidName {
-        language: Option<String>,
-        value: String,
-        reason: &'static str,
-    },
-    /// A version appeared more than once for the same language.
-    DuplicateVersion { language: String, version: String },
-    /// A language name appeared more than once in the object.
-    DuplicateLanguage { language: String },
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotAnArray { language, found } => {
-                write!(
-                    f,
-                    "{language}: expected an array of versions, found {found}"
-                )
-            }
-            Self::NotAString {
-                language,
-                index,
-                found,
-            } => {
-                write!(
-                    f,
-                    "{language}: item {index} is {found}, not a version string"
-                )
-            }
-            Self::InvalidName {
-                language: Some(language),
-                value,
-                reason,
-            } => {
-                write!(f, "{language}: version {value} is {reason}")
-            }
-            Self::InvalidName {
-                language: None,
-                value,
-                reason,
-            } => {
-                write!(f, "language name {value} is {reason}")
-            }
-            Self::DuplicateVersion { language, version } => {
-                write!(f, "{language}: version {version:?} is listed twice")
-            }
-            Self::DuplicateLanguage { language } => {
-                write!(
-                    f,
-                    "language {language:?} is listed twice, the first list is kept"
-                )
-            }
-        }
-    }
 }
 
 /// Why an answer could not be read as a catalogue at all.
@@ -430,58 +317,6 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     }
 }
 
-/// Total versions above which languages are sorted on several threads.
-const PARALLEL_THRESHOLD: usize = 100_000;
-
-/// Sorts every language, on as many threads as there are cores when the catalogue is large.
-/// Returns each language with its repeated versions, in the order given.
-fn finish_all(pending: Vec<(String, LanguageBuilder)>) -> Vec<(Language, Vec<String>)> {
-    let total: usize = pending.iter().map(|(_, builder)| builder.len()).sum();
-    // Asking for the core count reads cgroup files, so small catalogues never ask.
-    let threads = if total < PARALLEL_THRESHOLD {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(pending.len())
-    };
-    if threads < 2 {
-        return pending
-            .into_iter()
-            .map(|(name, builder)| builder.finish(name))
-            .collect();
-    }
-    // Deal languages out round robin so each thread gets a similar share.
-    let mut shares: Vec<Vec<(usize, String, LanguageBuilder)>> =
-        (0..threads).map(|_| Vec::new()).collect();
-    for (position, (name, builder)) in pending.into_iter().enumerate() {
-        shares[position % threads].push((position, name, builder));
-    }
-    let mut finished: Vec<(usize, (Language, Vec<String>))> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
-                scope.spawn(move || {
-                    share
-                        .into_iter()
-                        .map(|(position, name, builder)| (position, builder.finish(name)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    finished.sort_unstable_by_key(|(position, _)| *position);
-    finished.into_iter().map(|(_, result)| result).collect()
-}
-
 /// Says why a language name or version cannot be shown, if it cannot.
 fn name_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() {
@@ -508,7 +343,9 @@ fn preview(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::Language;
     use crate::catalogue::VersionOrder;
+    use crate::catalogue::problem::MAX_PROBLEMS_KEPT;
 
     fn versions_of(decoded: &Decoded, language: &str) -> Vec<String> {
         decoded

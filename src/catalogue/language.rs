@@ -283,6 +283,58 @@ fn sort_tied<'a>(entries: &mut [(u128, u32)], received: &impl Fn(usize) -> &'a s
     }
 }
 
+/// Total versions above which languages are sorted on several threads.
+const PARALLEL_THRESHOLD: usize = 100_000;
+
+/// Sorts every language, on as many threads as there are cores when the catalogue is large.
+/// Returns each language with its repeated versions, in the order given.
+pub(super) fn finish_all(pending: Vec<(String, LanguageBuilder)>) -> Vec<(Language, Vec<String>)> {
+    let total: usize = pending.iter().map(|(_, builder)| builder.len()).sum();
+    // Asking for the core count reads cgroup files, so small catalogues never ask.
+    let threads = if total < PARALLEL_THRESHOLD {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(pending.len())
+    };
+    if threads < 2 {
+        return pending
+            .into_iter()
+            .map(|(name, builder)| builder.finish(name))
+            .collect();
+    }
+    // Deal languages out round robin so each thread gets a similar share.
+    let mut shares: Vec<Vec<(usize, String, LanguageBuilder)>> =
+        (0..threads).map(|_| Vec::new()).collect();
+    for (position, (name, builder)) in pending.into_iter().enumerate() {
+        shares[position % threads].push((position, name, builder));
+    }
+    let mut finished: Vec<(usize, (Language, Vec<String>))> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|(position, name, builder)| (position, builder.finish(name)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    finished.sort_unstable_by_key(|(position, _)| *position);
+    finished.into_iter().map(|(_, result)| result).collect()
+}
+
 /// The first 16 bytes of a key as a big-endian integer, zero-padded.
 ///
 /// Zero padding keeps the integer order equal to the key order: a key never continues with a
