@@ -37,13 +37,14 @@ use crate::release_status::file::default_override_file;
 /// Without a command, opens the terminal browser: languages on the left, versions on the
 /// right. `stage-images --demo` shows a bundled sample catalogue and needs no account.
 #[derive(Debug, Parser)]
-#[command(name = "stage-images", version, about, long_about, after_help = EXIT_CODES)]
+#[command(name = "stage-images", version, about, long_about = LONG_ABOUT, after_help = EXIT_CODES)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "each bool is one command-line flag, as clap maps them"
 )]
 pub struct Args {
-    /// Config file to read [default: the platform's config folder, see README]
+    /// Config file to read [default: config.toml in the platform's config folder, as
+    /// `stage-images config path` prints]
     #[arg(long, short = 'c', global = true, env = CONFIG_ENV, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
@@ -75,6 +76,12 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+/// The description `--help` prints. The doc comment above says the same, but rustdoc wants
+/// code spans that `--help` would print literally.
+const LONG_ABOUT: &str = "Browse the build base images Huawei Cloud ServiceStage offers.\n\n\
+    Without a command, opens the terminal browser: languages on the left, versions on the right. \
+    `stage-images --demo` shows a bundled sample catalogue and needs no account.";
+
 const EXIT_CODES: &str =
     "Exit codes: 0 success, 1 request or service error, 2 usage or configuration error.";
 
@@ -87,8 +94,9 @@ pub enum Command {
     Has(HasArgs),
     /// Print shell completions: `eval "$(stage-images completions bash)"`
     Completions(CompletionsArgs),
-    /// Print the manual page in roff: `stage-images man > stage-images.1`
-    Man,
+    /// Print the manual page in roff (`stage-images man > stage-images.1`), or write it and one
+    /// page per command to a folder
+    Man(ManArgs),
     /// Print every profile with its region, endpoint, project id and authentication method
     Profiles(ProfilesArgs),
     /// Compare the catalogues of two or more profiles, language by language
@@ -150,6 +158,15 @@ pub struct HasArgs {
     /// Print nothing, so that only the exit code reports the result
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, ClapArgs)]
+pub struct ManArgs {
+    /// Write stage-images.1 and a page per command (stage-images-list.1, …) into this folder,
+    /// which must exist, instead of printing the main page
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// Arguments of `completions`.
@@ -219,7 +236,7 @@ fn run(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
         Some(Command::Completions(completions_args)) => {
             return completions::print_completions(completions_args.shell);
         }
-        Some(Command::Man) => return completions::print_man_page(),
+        Some(Command::Man(man_args)) => return completions::man_pages(man_args.out_dir.as_deref()),
         _ => {}
     }
     let interactive = args.command.is_none();
@@ -313,7 +330,7 @@ async fn run_async(args: Args, utc_offset: UtcOffset) -> Result<(), Failure> {
         }
         Some(
             Command::Completions(_)
-            | Command::Man
+            | Command::Man(_)
             | Command::Profiles(_)
             | Command::Diff(_)
             | Command::Config(_),

@@ -396,6 +396,37 @@ fn starter_profile_is_valid_once_uncommented() {
 }
 
 #[test]
+fn starter_stays_valid_when_every_setting_is_uncommented() {
+    // Removing "# " from every line that has it, explanations included, is what a person does
+    // with a block comment shortcut; the explanations start with "##" and stay comments.
+    let home = tempfile::tempdir().expect("temp dir");
+    let config = home.path().join("stage.toml");
+    let output = run(
+        home.path(),
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "config",
+            "init",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = std::fs::read_to_string(&config).expect("written at --config");
+    let uncommented: Vec<&str> = written
+        .lines()
+        .map(|line| line.strip_prefix("# ").unwrap_or(line))
+        .collect();
+    let parsed = Config::parse(&config, &uncommented.join("\n"))
+        .expect("fully uncommented starter is valid");
+    assert_eq!(parsed.profile_names(), ["dev"]);
+    assert_eq!(
+        parsed.profiles["dev"].endpoint.to_string(),
+        "https://servicestage.cn-north-4.myhuaweicloud.com"
+    );
+}
+
+#[test]
 fn config_path_prints_every_location() {
     let home = tempfile::tempdir().expect("temp dir");
     let output = run(home.path(), &["config", "path"], &[]);

@@ -59,6 +59,14 @@ fn has_exits_one_when_not_offered() {
         "stage-images: language \"cobol\" is not offered; languages: Go, Java, Nodejs, Php, Python, Tomcat\n"
     );
 
+    let output = run_against(&server, &["has", "jaav", "17"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "stage-images: language \"jaav\" is not offered (did you mean \"Java\"?); languages: Go, Java, Nodejs, \
+         Php, Python, Tomcat\n"
+    );
+
     let output = run_against(&server, &["has", "-q", "java", "21"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
@@ -210,7 +218,7 @@ fn override_file_changes_release_status() {
     assert_eq!(
         stderr(&output),
         format!(
-            "stage-images: {}:2: `languages.java.17.lts`: wrong type: string \"yes\", expected a boolean\n",
+            "stage-images: {}:2: `languages.java.17.lts`: wrong type: string \"yes\", expected true or false\n",
             folder.join("release-status.toml").display()
         )
     );

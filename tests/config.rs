@@ -288,7 +288,8 @@ fn wrong_type_names_expected_type() {
         "wrong_type.toml",
         3,
         "profiles.dev.project_id",
-        "wrong type: integer `1234`, expected a string",
+        "wrong type: integer `1234`, expected a string; write it like \
+         `project_id = \"0123456789abcdef0123456789abcdef\"`",
     );
 }
 

@@ -178,7 +178,7 @@ fn other_key_table_mistakes() {
             "mouse = \"no\"\n",
             1,
             "mouse",
-            "wrong type: string \"no\", expected a boolean",
+            "wrong type: string \"no\", expected true or false; write it like `mouse = true`",
         ),
         (
             "[theme]\nbase = \"solarized\"\n",

@@ -517,7 +517,7 @@ fn control_characters_are_escaped_in_warnings() {
     assert_eq!(out, "Go  1.22\n");
     assert_eq!(
         err,
-        warnings(&[r#"Go: version "1.2\u{1b}[31m" is holding control characters"#])
+        warnings(&[r#"Go: version "1.2\u{1b}[31m" contains control characters"#])
     );
 }
 

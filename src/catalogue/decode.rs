@@ -320,11 +320,11 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
 /// Says why a language name or version cannot be shown, if it cannot.
 fn name_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() {
-        Some("empty")
+        Some("is empty")
     } else if name.len() > MAX_NAME_BYTES {
-        Some("longer than 256 bytes")
+        Some("is longer than 256 bytes")
     } else if name.chars().any(char::is_control) {
-        Some("holding control characters")
+        Some("contains control characters")
     } else {
         None
     }

@@ -96,14 +96,14 @@ impl fmt::Display for Problem {
                 value,
                 reason,
             } => {
-                write!(f, "{language}: version {value} is {reason}")
+                write!(f, "{language}: version {value} {reason}")
             }
             Self::InvalidName {
                 language: None,
                 value,
                 reason,
             } => {
-                write!(f, "language name {value} is {reason}")
+                write!(f, "language name {value} {reason}")
             }
             Self::DuplicateVersion { language, version } => {
                 write!(f, "{language}: version {version:?} is listed twice")

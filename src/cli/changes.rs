@@ -31,7 +31,12 @@ pub fn report(
         } else {
             format!(
                 "No earlier fetch of profile {profile} is cached, so there is nothing to compare \
-                 with; this fetch is cached for the next time.\n"
+                 with{}.\n",
+                if obtained.stored {
+                    "; this fetch is cached for the next time"
+                } else {
+                    ""
+                }
             )
         });
     };

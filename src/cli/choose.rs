@@ -40,6 +40,13 @@ impl Chosen {
 /// may never be used in this run.
 pub async fn choose_profiles(args: &Args) -> Result<Chosen, Failure> {
     if args.demo {
+        if let Some(name) = &args.profile {
+            // The profile may come from STAGE_IMAGES_PROFILE, so this is no usage error.
+            eprintln!(
+                "stage-images: warning: --demo uses its own profile; profile {name:?} (from --profile \
+                 or STAGE_IMAGES_PROFILE) is ignored"
+            );
+        }
         let server = DemoServer::start(DemoServer::delay_from_env())
             .await
             .map_err(|error| {

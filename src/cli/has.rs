@@ -27,10 +27,19 @@ pub async fn run(
 
     let Some(language) = catalogue.find_language(&args.language) else {
         let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
+        // A typo and a language the service lacks both exit with 1; the hint tells them apart.
+        let wanted = args.language.to_lowercase();
+        let hint = names
+            .iter()
+            .map(|name| (strsim::levenshtein(&wanted, &name.to_lowercase()), *name))
+            .filter(|(distance, _)| *distance <= 2)
+            .min()
+            .map(|(_, name)| format!(" (did you mean {name:?}?)"))
+            .unwrap_or_default();
         return not_offered(
             args,
             &format!(
-                "language {:?} is not offered; languages: {}",
+                "language {:?} is not offered{hint}; languages: {}",
                 args.language,
                 names.join(", ")
             ),

@@ -17,6 +17,8 @@ pub struct Obtained {
     pub fetched_at: SystemTime,
     /// Whether the catalogue was read from the cache instead of fetched.
     pub from_cache: bool,
+    /// Whether this fetch was written to the cache (never for the demo or offline).
+    pub stored: bool,
     /// The catalogue cached before this fetch, when there was a usable one.
     pub previous: Option<CachedCatalogue>,
     /// What the decoder skipped in the service's response.
@@ -63,21 +65,26 @@ pub async fn obtain(
     // The client fails to build only for reasons in the user's setup (no CA certificates).
     let client = Client::new(profile).map_err(|error| Failure::Usage(error.to_string()))?;
     let fetched = client.fetch_catalogue().await?;
-    if let Some(cache) = cache
-        && let Err(error) = cache.store(
+    let mut stored = false;
+    if let Some(cache) = cache {
+        match cache.store(
             &key,
             fetched.project_id.as_str(),
             &fetched.catalogue,
             fetched.fetched_at,
-        )
-    {
-        tracing::warn!(profile = %profile.name, %error, "catalogue not cached");
-        eprintln!("stage-images: warning: {error}");
+        ) {
+            Ok(_) => stored = true,
+            Err(error) => {
+                tracing::warn!(profile = %profile.name, %error, "catalogue not cached");
+                eprintln!("stage-images: warning: {error}");
+            }
+        }
     }
     Ok(Obtained {
         catalogue: fetched.catalogue,
         fetched_at: fetched.fetched_at,
         from_cache: false,
+        stored,
         previous,
         problems: fetched.problems,
     })
@@ -107,6 +114,7 @@ fn read_cached(
         catalogue: cached.catalogue,
         fetched_at: cached.fetched_at,
         from_cache: true,
+        stored: false,
         previous: None,
         problems: Problems::default(),
     })

@@ -41,11 +41,17 @@ pub fn run(
     lookup: &SdkLookup,
     cache_dir: Option<&Path>,
 ) -> Result<(), Failure> {
+    // The mark goes to the profile used when none is named: `default_profile`, else the only
+    // one.
+    let used_by_default = config
+        .select(None)
+        .ok()
+        .map(|profile| profile.name.as_str());
     let rows: Vec<Row> = config
         .profiles
         .values()
         .map(|profile| {
-            let default = config.default_profile.as_deref() == Some(profile.name.as_str());
+            let default = used_by_default == Some(profile.name.as_str());
             row(profile.clone(), default, lookup, cache_dir)
         })
         .collect();
@@ -73,7 +79,8 @@ pub fn row(
     let fallback = profile.resolve_sdk_fallback(lookup);
     let credentials = match &fallback {
         Ok(_) => profile.credentials.describe(),
-        Err(error) => format!("none found ({error})"),
+        // The full explanation is long; `list` with this profile prints it.
+        Err(_) => "none found: no credential keys, SDK env vars or credentials file".to_owned(),
     };
     let iam_endpoint = profile.effective_iam_endpoint();
     let (project_id, project_id_source) = match &profile.project_id {

@@ -132,9 +132,46 @@ fn describe(message: &str, key: Option<&str>) -> String {
         return "must be a string".to_owned();
     }
     match message.strip_prefix("invalid type: ") {
-        Some(detail) => format!("wrong type: {detail}"),
+        Some(detail) => {
+            let detail = detail
+                .replace("expected i64", "expected a whole number")
+                .replace("expected u64", "expected a whole number")
+                .replace("expected a boolean", "expected true or false");
+            match example_for(leaf) {
+                Some(example) => {
+                    format!("wrong type: {detail}; write it like `{leaf} = {example}`")
+                }
+                None => format!("wrong type: {detail}"),
+            }
+        }
         None => message.to_owned(),
     }
+}
+
+/// A valid value for a key, to show in a wrong-type error.
+fn example_for(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "default_profile" => "\"dev\"",
+        "region" => "\"cn-north-4\"",
+        "project_id" => "\"0123456789abcdef0123456789abcdef\"",
+        "endpoint" => "\"https://servicestage.cn-north-4.myhuaweicloud.com\"",
+        "iam_endpoint" => "\"https://iam.cn-north-4.myhuaweicloud.com\"",
+        "connect_timeout" | "timeout" | "max_retry_time" => "\"30s\"",
+        "refresh_interval" => "\"15m\"",
+        "max_retries" => "3",
+        "max_body_size" => "\"8MiB\"",
+        "osc52" | "mouse" => "true",
+        "ca_bundle" => "\"~/corporate-ca.pem\"",
+        "clipboard_command" | "token_command" => "\"wl-copy\"",
+        "token_env" => "\"HW_TOKEN\"",
+        "access_key_env" => "\"HW_ACCESS_KEY\"",
+        "secret_key_env" => "\"HW_SECRET_KEY\"",
+        "security_token_env" => "\"HW_SECURITY_TOKEN\"",
+        "iam_password_env" => "\"HW_PASSWORD\"",
+        "iam_user" => "\"alice\"",
+        "iam_domain" => "\"acme\"",
+        _ => return None,
+    })
 }
 
 /// Finds the dotted path of the innermost key whose key or value covers `offset`.
@@ -216,7 +253,10 @@ mod tests {
         let error = error_of("[profiles.dev]\nregion = 4\n");
         assert_eq!(error.line, Some(2));
         assert_eq!(error.key.as_deref(), Some("profiles.dev.region"));
-        assert_eq!(error.message, "wrong type: integer `4`, expected a string");
+        assert_eq!(
+            error.message,
+            "wrong type: integer `4`, expected a string; write it like `region = \"cn-north-4\"`"
+        );
     }
 
     #[test]

@@ -154,7 +154,14 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // A killed server leaves its socket file behind; remove it so test runs do not pile
+        // them up in the tmux folder.
+        let socket = self.command(&["display-message", "-p", "#{socket_path}"]);
         let _ = self.tmux().arg("kill-server").status();
+        let socket = socket.trim();
+        if !socket.is_empty() {
+            let _ = std::fs::remove_file(socket);
+        }
     }
 }
 
