@@ -118,7 +118,9 @@ impl fmt::Debug for Endpoint {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
+#[must_use]
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),

@@ -1,19 +1,23 @@
-//! Building the one `reqwest::Client` of a profile: no redirects, the profile's timeouts, and
-//! TLS verified against the system's CA certificates plus the profile's `ca_bundle`.
+//! Building the one `reqwest::Client` of a profile: no redirects, the profile's timeouts, the
+//! environment's proxies except for loopback hosts, and TLS verified against the system's CA
+//! certificates plus the profile's `ca_bundle`.
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
-use super::{ClientBuildError, USER_AGENT_TEXT, proxy, transport};
+use super::proxy::ProxySettings;
+use super::{ClientBuildError, USER_AGENT_TEXT, transport};
 use crate::config::NetworkSettings;
 use crate::config::network::CaBundle;
 use crate::endpoint::Endpoint;
 
-/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the system's
-/// CA certificates and the profile's `ca_bundle`.
+/// Builds the one HTTP client of a profile: no redirects, the profile's timeouts, the proxies
+/// of the environment, the system's CA certificates and the profile's `ca_bundle`.
 ///
 /// `endpoints` are every endpoint the client may contact. When all of them are plain http (the
 /// demo, a local server), the system's CA certificates are not loaded: reading them takes a few
-/// milliseconds of every start, and no request of this client could use them.
+/// milliseconds of every start, and no request of this client could use them. When none of
+/// them goes through a proxy (all are loopback hosts, or no proxy variable applies), the client
+/// has no proxy at all.
 pub(super) fn build_http(
     network: NetworkSettings,
     ca_bundle: Option<&CaBundle>,
@@ -21,15 +25,30 @@ pub(super) fn build_http(
     endpoints: &[&Endpoint],
 ) -> Result<reqwest::Client, ClientBuildError> {
     install_crypto_provider();
-    if let Some(proxy) = proxy::route_for(endpoint.url()) {
-        tracing::info!(%endpoint, %proxy, "requests go through a proxy");
+    let proxies = ProxySettings::from_env();
+    let mut uses_proxy = false;
+    for contacted in endpoints {
+        if let Some(proxy) = proxies.route(contacted.url()) {
+            tracing::info!(endpoint = %contacted, %proxy, "requests go through a proxy");
+            uses_proxy = true;
+        }
     }
+    let proxies = uses_proxy.then(|| Arc::new(proxies));
     let builder = || {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // reqwest's own reading of the proxy variables would send requests for loopback
+            // hosts through the proxy too, so the proxy is chosen by `ProxySettings` instead.
+            .no_proxy()
             .connect_timeout(network.connect_timeout)
             .timeout(network.timeout)
             .user_agent(USER_AGENT_TEXT);
+        if let Some(proxies) = &proxies {
+            let proxies = Arc::clone(proxies);
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                proxies.proxy_url_for(url)
+            }));
+        }
         if let Some(bundle) = ca_bundle {
             let certificates = bundle
                 .certificates

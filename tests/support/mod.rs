@@ -84,6 +84,11 @@ pub fn isolate(command: &mut Command, home: &Path) {
         "http_proxy",
         "ALL_PROXY",
         "all_proxy",
+        // A loopback entry in NO_PROXY would hide a request sent through the proxy, and
+        // REQUEST_METHOD turns every proxy variable off.
+        "NO_PROXY",
+        "no_proxy",
+        "REQUEST_METHOD",
         "NO_COLOR",
         "TMUX",
         "DISPLAY",
