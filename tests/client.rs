@@ -425,6 +425,26 @@ async fn retry_after_beyond_limit_stops_at_once() {
 
 #[tokio::test]
 async fn client_errors_are_sent_once() {
+#[tokio::test]
+async fn huge_retry_after_is_capped_not_added() {
+    // The second wait asked for is the largest `u64` number of seconds; adding it to the 2 s
+    // already spent overflows a `Duration`.
+    let server = failing_then_ok(vec![
+        Reply::text(503, "busy").header("Retry-After", "2"),
+        Reply::text(503, "busy").header("Retry-After", "18446744073709551615"),
+    ]);
+    let (client, clock) = retrying_client(&server);
+    let error = client.fetch_catalogue().await.expect_err("no retry");
+    assert_eq!(server.received().len(), 2);
+    assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+    assert_eq!(
+        error.to_string(),
+        "HTTP 503 Service Unavailable: ServiceStage is unavailable right now; retry later [busy]; \
+         gave up after 2 attempts, the service asked to wait 1day more, longer than \
+         `max_retry_time` allows"
+    );
+}
+
     for status in [400, 401, 403, 404] {
         let server = TestServer::always(Reply::text(status, "no"));
         let (client, clock) = retrying_client(&server);

@@ -22,6 +22,9 @@ use crate::config::NetworkSettings;
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
 /// Largest computed wait between attempts; a `Retry-After` header may ask for more.
 pub const MAX_DELAY: Duration = Duration::from_secs(8);
+/// Longest wait a `Retry-After` header is read as: a longer one, up to the largest number a
+/// server can send, counts as one day.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// When and how often to retry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +184,10 @@ where
             .retry_after
             .unwrap_or_else(|| policy.backoff(number, rng));
         let elapsed = clock.now().saturating_duration_since(started);
-        if elapsed + delay > policy.max_time {
+        let past_the_limit = elapsed
+            .checked_add(delay)
+            .is_none_or(|next_start| next_start > policy.max_time);
+        if past_the_limit {
             tracing::warn!(
                 attempt = number,
                 delay_ms = delay.as_millis() as u64,
@@ -232,15 +238,18 @@ fn short_reason(error: &FetchError) -> String {
     }
 }
 
-/// Reads a `Retry-After` value: whole seconds, or an HTTP date (a past date means now).
+/// Reads a `Retry-After` value: whole seconds, or an HTTP date (a past date means now). The
+/// wait is at most [`MAX_RETRY_AFTER`].
 #[must_use]
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// Formats a wait for people: `750ms`, `2s`, `1m 30s`.
@@ -528,6 +537,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn huge_retry_after_ends_without_overflow() {
+        let clock = FakeClock::new();
+        let script = vec![
+            Err(Attempted {
+                error: status(503),
+                retry_after: Some(Duration::from_secs(2)),
+            }),
+            Err(Attempted {
+                error: status(503),
+                retry_after: Some(Duration::MAX),
+            }),
+        ];
+        let (result, attempts, _) = run_script(&policy(3), &clock, script).await;
+        assert_eq!(attempts, 2);
+        assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+        assert!(
+            matches!(result, Err(FetchError::GaveUp { attempts: 2, .. })),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn total_time_bounds_the_retries() {
         let clock = FakeClock::new();
         let policy = RetryPolicy {
@@ -566,6 +597,14 @@ mod tests {
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
             Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(24 * 60 * 60))
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(Duration::from_secs(24 * 60 * 60))
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
