@@ -110,3 +110,44 @@ fn copy_succeeds_while_xclip_background_keeps_stdout() {
     tmux.send(&["q"]);
     tmux.wait_for("[exited 0]");
 }
+
+#[test]
+fn osc52_result_shows_before_slow_clipboard_finishes() {
+    // The stand-in holds the copy until the test creates the release file.
+    let server = TestServer::always(Reply::json(200, DOCUMENTED_EXAMPLE));
+    let home = tempfile::tempdir().expect("temp dir");
+    let programs = tempfile::tempdir().expect("temp dir");
+    write_script(
+        programs.path(),
+        "slow-clip",
+        "cat > \"$CLIP_OUT\"\nwhile [ ! -e \"$CLIP_RELEASE\" ]; do sleep 0.05; done\n",
+    );
+    let tmux = browse(
+        home.path(),
+        &server,
+        "clipboard_command = \"slow-clip\"",
+        programs.path(),
+    );
+    copy_java_17(&tmux);
+    let screen = tmux.wait_for("Copied 17 to the terminal (OSC 52)");
+    let notice = screen
+        .lines()
+        .find(|line| line.contains("Copied 17"))
+        .expect("the notice line");
+    // Only the terminal's copy is reported: nothing about the clipboard command yet.
+    assert!(
+        notice
+            .trim_end()
+            .ends_with("Copied 17 to the terminal (OSC 52)"),
+        "{screen}"
+    );
+
+    std::fs::write(home.path().join("release"), "").expect("release the stand-in");
+    tmux.wait_for("Copied 17 to the terminal (OSC 52) and system clipboard (slow-clip)");
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("copied.txt")).expect("copied"),
+        "17"
+    );
+    tmux.send(&["q"]);
+    tmux.wait_for("[exited 0]");
+}

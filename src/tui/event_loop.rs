@@ -230,6 +230,15 @@ impl EffectContext {
                 let osc52 = self.clipboard.write_osc52(&text, terminal.backend_mut());
                 let clipboard = self.clipboard.clone();
                 let sender = self.sender.clone();
+                if osc52.is_some() && clipboard.system.is_some() {
+                    // The terminal's copy is done, so it is reported now; the report of the
+                    // system command replaces it when that command ends.
+                    let _ = sender.send(Message::Copied(CopyReport {
+                        text: text.clone(),
+                        osc52: osc52.clone(),
+                        system: None,
+                    }));
+                }
                 tokio::spawn(async move {
                     let system = clipboard.copy_system(&text).await;
                     let _ = sender.send(Message::Copied(CopyReport {
