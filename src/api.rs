@@ -244,7 +244,7 @@ impl Client {
             .await?;
         if answer.status == StatusCode::NOT_FOUND {
             // A project id cached in an earlier run may belong to a deleted project.
-            self.project.forget_resolved();
+            self.project.forget_resolved().await;
         }
         let Answer {
             status,

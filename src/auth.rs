@@ -252,7 +252,7 @@ impl Authenticator {
         *self.token.lock().await = None;
         *self.keys.lock().await = None;
         if let Some(session) = &self.login {
-            session.drop_cached();
+            session.drop_cached().await;
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -10,11 +11,12 @@ use std::time::Duration;
 use stage_images::api::{Client, FetchError};
 use stage_images::auth::Credentials;
 use stage_images::catalogue::VersionOrder;
-use stage_images::config::NetworkSettings;
+use stage_images::config::{Config, NetworkSettings};
 use stage_images::endpoint::Endpoint;
 use stage_images::project_id::ProjectId;
 use stage_images::secret::{SecretSource, SecretString};
 use support::clock::RecordingClock;
+use support::cloud::{Cloud, IamOptions};
 use support::server::{Behaviour, Reply, TestServer};
 use support::{DOCUMENTED_EXAMPLE, PROJECT_ID};
 
@@ -424,8 +426,6 @@ async fn retry_after_beyond_limit_stops_at_once() {
 }
 
 #[tokio::test]
-async fn client_errors_are_sent_once() {
-#[tokio::test]
 async fn huge_retry_after_is_capped_not_added() {
     // The second wait asked for is the largest `u64` number of seconds; adding it to the 2 s
     // already spent overflows a `Duration`.
@@ -445,6 +445,8 @@ async fn huge_retry_after_is_capped_not_added() {
     );
 }
 
+#[tokio::test]
+async fn client_errors_are_sent_once() {
     for status in [400, 401, 403, 404] {
         let server = TestServer::always(Reply::text(status, "no"));
         let (client, clock) = retrying_client(&server);
@@ -592,4 +594,54 @@ async fn expired_signature_without_date_still_names_clock() {
         "HTTP 401 Unauthorized: the service rejected the request as expired, which usually means \
          this computer's clock is wrong; check the system clock [APIG.0303: signature expired]"
     );
+}
+
+/// Maximum time the writer of the named pipe below waits for the runtime thread before it
+/// writes anyway. It only bounds a failing test.
+const PIPE_WAIT: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "current_thread")]
+async fn token_cache_is_read_off_the_runtime_thread() {
+    // The token cache file is a named pipe, so reading it waits until a writer opens it. The
+    // writer opens it when the test's task runs, and that task shares the one runtime thread
+    // with the fetch, as the browser's drawing does.
+    let cloud = Cloud::start(IamOptions::default());
+    let cache_dir = tempfile::tempdir().expect("temp dir");
+    let pipe = cache_dir.path().join("tokens").join("dev.json");
+    std::fs::create_dir_all(pipe.parent().expect("folder")).expect("mkdir");
+    let mkfifo = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("run mkfifo");
+    assert!(mkfifo.success(), "mkfifo failed");
+    let text = format!(
+        "[profiles.dev]\nregion = \"cn-north-4\"\nendpoint = \"{}\"\niam_endpoint = \"{}\"\n\
+         iam_user = \"alice\"\niam_domain = \"acme\"\niam_password = \"correct horse\"\n",
+        cloud.servicestage.url(),
+        cloud.iam.url()
+    );
+    let config = Config::parse(Path::new("/test/config.toml"), &text).expect("valid config");
+    let profile = config.select(Some("dev")).expect("profile dev");
+    let client = Client::for_profile(profile, Some(cache_dir.path())).expect("client");
+
+    let (signal, signalled) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let in_time = signalled.recv_timeout(PIPE_WAIT).is_ok();
+        std::fs::write(&pipe, "not a token file").expect("write the pipe");
+        in_time
+    });
+    let fetch = tokio::spawn(async move { client.fetch_catalogue().await });
+    // The fetch task runs while this one sleeps; this one wakes only when the fetch task
+    // gives the thread back.
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    // When the writer stopped waiting, the channel is closed and its result below reports it.
+    let _ = signal.send(());
+
+    let fetched = fetch.await.expect("fetch task").expect("catalogue");
+    assert_eq!(fetched.catalogue.languages().len(), 6);
+    assert!(
+        writer.join().expect("writer thread"),
+        "the cache read blocked the runtime thread"
+    );
+    assert_eq!(cloud.logins(), 1);
 }

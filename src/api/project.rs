@@ -57,6 +57,9 @@ impl ProjectResolver {
 
     /// Creates a resolver that looks the id up from `region` through `iam_endpoint`, and
     /// caches it in `cache`.
+    ///
+    /// It reads the cache file at once, on the calling thread, so the browser builds clients
+    /// before its loop starts or on a blocking thread.
     #[must_use]
     pub fn from_region(region: Region, iam_endpoint: Endpoint, cache: Option<CacheFile>) -> Self {
         let resolver = Self {
@@ -108,9 +111,10 @@ impl ProjectResolver {
                 iam_endpoint: iam_endpoint.to_string(),
                 project_id: id.to_string(),
             };
-            let written = serde_json::to_string(&entry)
-                .map_err(std::io::Error::other)
-                .and_then(|text| cache.write(&text));
+            let written = match serde_json::to_string(&entry) {
+                Ok(text) => cache.write_async(text).await,
+                Err(error) => Err(std::io::Error::other(error)),
+            };
             if let Err(error) = written {
                 tracing::warn!(path = %cache.path().display(), %error, "cannot cache the project id");
             }
@@ -120,11 +124,11 @@ impl ProjectResolver {
     }
 
     /// Forgets a resolved project id and its cache file; a configured one stays.
-    pub fn forget_resolved(&self) {
+    pub async fn forget_resolved(&self) {
         if let Source::Region { cache, .. } = &self.source {
             self.set(None);
             if let Some(cache) = cache {
-                cache.remove();
+                cache.remove_async().await;
             }
         }
     }

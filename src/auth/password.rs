@@ -115,7 +115,7 @@ impl LoginSession {
         login: &PasswordLogin,
         now: OffsetDateTime,
     ) -> Result<SessionToken, FetchError> {
-        if let Some(cached) = self.read_cache(login, now) {
+        if let Some(cached) = self.read_cache(login, now).await {
             tracing::info!(iam_endpoint = %self.iam_endpoint, user = %login.user, "reusing the cached IAM token");
             return Ok(cached);
         }
@@ -139,7 +139,7 @@ impl LoginSession {
         .await?;
         tracing::info!(iam_endpoint = %self.iam_endpoint, user = %login.user, expires_at = ?issued.expires_at, "logged in to IAM");
         if let Some(expires_at) = issued.expires_at {
-            self.write_cache(login, &issued.token, expires_at);
+            self.write_cache(login, &issued.token, expires_at).await;
         }
         Ok(SessionToken {
             token: issued.token,
@@ -149,15 +149,15 @@ impl LoginSession {
     }
 
     /// Deletes the cached token, after the service rejected it.
-    pub fn drop_cached(&self) {
+    pub async fn drop_cached(&self) {
         if let Some(cache) = &self.cache {
-            cache.remove();
+            cache.remove_async().await;
         }
     }
 
-    fn read_cache(&self, login: &PasswordLogin, now: OffsetDateTime) -> Option<SessionToken> {
+    async fn read_cache(&self, login: &PasswordLogin, now: OffsetDateTime) -> Option<SessionToken> {
         let cache = self.cache.as_ref()?;
-        let entry: CachedToken = serde_json::from_str(&cache.read()?)
+        let entry: CachedToken = serde_json::from_str(&cache.read_async().await?)
             .inspect_err(|error| {
                 tracing::warn!(path = %cache.path().display(), %error, "ignoring an unreadable token cache file");
             })
@@ -183,7 +183,12 @@ impl LoginSession {
         Some(token)
     }
 
-    fn write_cache(&self, login: &PasswordLogin, token: &SecretString, expires_at: OffsetDateTime) {
+    async fn write_cache(
+        &self,
+        login: &PasswordLogin,
+        token: &SecretString,
+        expires_at: OffsetDateTime,
+    ) {
         let Some(cache) = &self.cache else {
             return;
         };
@@ -198,9 +203,10 @@ impl LoginSession {
             domain: login.domain.clone(),
             scope: self.scope.cache_text(),
         };
-        let written = serde_json::to_string(&entry)
-            .map_err(std::io::Error::other)
-            .and_then(|text| cache.write(&text));
+        let written = match serde_json::to_string(&entry) {
+            Ok(text) => cache.write_async(text).await,
+            Err(error) => Err(std::io::Error::other(error)),
+        };
         if let Err(error) = written {
             tracing::warn!(path = %cache.path().display(), %error, "cannot cache the IAM token; the next run logs in again");
         }

@@ -5,6 +5,10 @@
 //! which is then renamed over the old one, so a reader never sees half a file. Files are
 //! created with mode 0600 in folders with mode 0700 (on Unix), because a token file is as good
 //! as a password until the token expires.
+//!
+//! Requests run on the browser's one runtime thread, which also draws the screen, so code on
+//! that thread uses the `_async` methods: they do the file work, `fsync` included, on a
+//! blocking thread.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -63,6 +67,29 @@ impl CacheFile {
         Ok(())
     }
 
+    /// Reads the file like [`CacheFile::read`], on a blocking thread.
+    pub async fn read_async(&self) -> Option<String> {
+        let file = self.clone();
+        off_thread(move || file.read()).await.unwrap_or_else(|error| {
+            tracing::warn!(path = %self.path.display(), %error, "cannot read the cache file; ignoring it");
+            None
+        })
+    }
+
+    /// Replaces the file's content like [`CacheFile::write`], on a blocking thread.
+    pub async fn write_async(&self, text: String) -> std::io::Result<()> {
+        let file = self.clone();
+        off_thread(move || file.write(&text)).await?
+    }
+
+    /// Deletes the file like [`CacheFile::remove`], on a blocking thread.
+    pub async fn remove_async(&self) {
+        let file = self.clone();
+        if let Err(error) = off_thread(move || file.remove()).await {
+            tracing::warn!(path = %self.path.display(), %error, "cannot delete the cache file");
+        }
+    }
+
     /// Deletes the file; a file that is already gone is not an error.
     pub fn remove(&self) {
         match std::fs::remove_file(&self.path) {
@@ -91,6 +118,18 @@ pub fn file_stem(profile: &str) -> String {
         stem.push_str("%00");
     }
     stem
+}
+
+/// Runs `work` on tokio's blocking threads. A panic in `work` continues in the caller; a
+/// runtime shutting down before `work` ran is an error.
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Ok(value),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => Err(std::io::Error::other(error)),
+    }
 }
 
 fn create_private_dir(folder: &Path) -> std::io::Result<()> {
