@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::access_key::{AccessKey, KeyOrigin};
 use crate::endpoint::Endpoint;
 use crate::project_id::ProjectId;
-use crate::secret::{SecretSource, SecretString};
+use crate::secret::{ExposeSecret, SecretSource, SecretString};
 
 pub const AK_ENV: &str = "HUAWEICLOUD_SDK_AK";
 pub const SK_ENV: &str = "HUAWEICLOUD_SDK_SK";
@@ -30,7 +30,9 @@ const FILE_SECTION: &str = "basic";
 /// Inputs of the lookup: the SDKs' environment variables and the home folder.
 #[derive(Debug, Clone, Default)]
 pub struct SdkLookup {
-    variables: BTreeMap<String, String>,
+    /// The variables by name. The values include the secret key and the security token, so
+    /// all of them are kept as secrets, and `Debug` shows only the names.
+    variables: BTreeMap<String, SecretString>,
     home: Option<PathBuf>,
 }
 
@@ -103,7 +105,10 @@ impl SdkLookup {
             CREDENTIALS_FILE_ENV,
         ]
         .into_iter()
-        .filter_map(|name| Some((name.to_owned(), std::env::var(name).ok()?)))
+        .filter_map(|name| {
+            let value = std::env::var(name).ok()?;
+            Some((name.to_owned(), SecretString::from(value)))
+        })
         .collect();
         let home = directories::BaseDirs::new().map(|dirs| dirs.home_dir().to_path_buf());
         Self { variables, home }
@@ -120,7 +125,7 @@ impl SdkLookup {
         Self {
             variables: variables
                 .into_iter()
-                .map(|(name, value)| (name.into(), value.into()))
+                .map(|(name, value)| (name.into(), SecretString::from(value.into())))
                 .collect(),
             home,
         }
@@ -129,7 +134,7 @@ impl SdkLookup {
     fn variable(&self, name: &str) -> Option<&str> {
         self.variables
             .get(name)
-            .map(|value| value.trim())
+            .map(|value| value.expose_secret().trim())
             .filter(|value| !value.is_empty())
     }
 
@@ -347,6 +352,23 @@ mod tests {
             error.to_string(),
             "HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not; export both, or neither to use the credentials file"
         );
+    }
+
+    #[test]
+    fn debug_output_hides_secret_variables() {
+        let lookup = SdkLookup::new(
+            [
+                (AK_ENV, "AKIDEXAMPLE4242"),
+                (SK_ENV, "sk-value-that-must-stay-hidden"),
+                (SECURITY_TOKEN_ENV, "sts-value-that-must-stay-hidden"),
+            ],
+            None,
+        );
+        let printed = format!("{lookup:?}");
+        assert!(!printed.contains("sk-value"), "{printed}");
+        assert!(!printed.contains("sts-value"), "{printed}");
+        assert!(printed.contains(SK_ENV), "{printed}");
+        assert!(lookup.discover("dev").is_ok());
     }
 
     #[test]
