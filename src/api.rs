@@ -87,6 +87,10 @@ pub enum ClientBuildError {
     /// The profile names no credentials and the official SDKs' places hold none either.
     #[error(transparent)]
     Credentials(#[from] SdkError),
+    /// The thread building the client ended before it finished: it panicked, or the runtime
+    /// shut down.
+    #[error("building the client stopped before it finished: {0}")]
+    Interrupted(String),
 }
 
 impl Client {

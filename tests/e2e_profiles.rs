@@ -26,7 +26,12 @@ fn browse(home: &std::path::Path, north: &TestServer, south: &TestServer, extra:
         profile("north", "cn-north-4", &north.url()),
         profile("south", "ap-southeast-1", &south.url()),
     );
-    let config = support::write_config(home, &text);
+    browse_config(home, &text, extra)
+}
+
+/// Starts the browser with the config `text`, written into `home`, and the extra arguments.
+fn browse_config(home: &std::path::Path, text: &str, extra: &str) -> Tmux {
+    let config = support::write_config(home, text);
     Tmux::start(
         &format!(
             "{} --config {}{extra}",
@@ -164,4 +169,35 @@ fn offline_browser_sends_nothing() {
     tmux.wait_for("[exited 0]");
     assert_eq!(north.received().len(), 1);
     assert!(south.received().is_empty());
+}
+
+#[test]
+fn profile_without_credentials_reports_setup_failure() {
+    // `bare` names no credentials, and the isolated home has no SDK credentials file, so its
+    // client cannot be set up when the picker switches to it.
+    let north = TestServer::always(Reply::json(200, NORTH));
+    let bare = TestServer::always(Reply::json(200, SOUTH));
+    let home = tempfile::tempdir().expect("temp dir");
+    let text = format!(
+        "default_profile = \"north\"\n{}[profiles.bare]\nregion = \"cn-north-4\"\nproject_id = \"{}\"\nendpoint = \"{}\"\n",
+        profile("north", "cn-north-4", &north.url()),
+        support::PROJECT_ID,
+        bare.url()
+    );
+    let tmux = browse_config(home.path(), &text, "");
+    tmux.wait_for("fetched");
+    tmux.send(&["p"]);
+    tmux.wait_for("Profiles 2");
+    tmux.type_text("bare");
+    tmux.wait_for("/bare▏");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Could not load the catalogue");
+    assert!(
+        screen.contains("cannot set up the client of profile \"bare\""),
+        "{screen}"
+    );
+    assert!(!screen.contains("request to"), "{screen}");
+    assert!(bare.received().is_empty());
+    tmux.send(&["q"]);
+    tmux.wait_for("[exited 0]");
 }

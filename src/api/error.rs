@@ -2,10 +2,12 @@
 //! person who has to act on it.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use super::ClientBuildError;
 use super::clock_skew::ClockOffset;
 use super::retry::format_delay;
 use crate::auth::AuthError;
@@ -26,6 +28,14 @@ pub enum FetchError {
     /// The profile's credentials could not be read (missing env var, failing command).
     #[error("cannot read the credentials: {0}")]
     Credentials(#[from] AuthError),
+    /// The profile's client could not be set up (no credentials found, no CA certificates), so
+    /// no request was sent.
+    #[error("cannot set up the client of profile {profile:?}, so no request was sent: {source}")]
+    Setup {
+        profile: String,
+        #[source]
+        source: Arc<ClientBuildError>,
+    },
     /// No whole response within the configured time.
     #[error("request to {endpoint} timed out after {}; check the network or raise `timeout` in the profile", humantime::format_duration(*.after))]
     Timeout { endpoint: String, after: Duration },
@@ -153,7 +163,10 @@ impl FetchError {
     #[must_use]
     pub fn is_configuration(&self) -> bool {
         match self {
-            Self::Credentials(_) | Self::NoProject { .. } | Self::SeveralProjects { .. } => true,
+            Self::Credentials(_)
+            | Self::Setup { .. }
+            | Self::NoProject { .. }
+            | Self::SeveralProjects { .. } => true,
             Self::Iam { source, .. } | Self::GaveUp { source, .. } => source.is_configuration(),
             _ => false,
         }

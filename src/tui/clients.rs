@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::api::{Client, FetchError, Fetched, RetryNotice};
+use crate::api::{Client, ClientBuildError, FetchError, Fetched, RetryNotice};
 use crate::config::Profile;
 
 /// A profile's client, built at most once and shared by every fetch of that profile.
@@ -15,7 +15,7 @@ use crate::config::Profile;
 pub struct LazyClient {
     profile: Arc<Profile>,
     /// The client, or why it could not be built.
-    client: Arc<OnceLock<Result<Client, String>>>,
+    client: Arc<OnceLock<Result<Client, Arc<ClientBuildError>>>>,
 }
 
 impl LazyClient {
@@ -56,23 +56,26 @@ impl LazyClient {
             .await
     }
 
+    /// Returns the client, building it on a blocking thread the first time. A failure to
+    /// build it is kept and returned to every later fetch, except when the building thread
+    /// itself stopped.
     async fn client(&self) -> Result<Client, FetchError> {
         let built = if let Some(built) = self.client.get() {
             built.clone()
         } else {
             let this = self.clone();
-            tokio::task::spawn_blocking(move || {
+            let building = tokio::task::spawn_blocking(move || {
                 this.client
-                    .get_or_init(|| Client::new(&this.profile).map_err(|error| error.to_string()))
+                    .get_or_init(|| Client::new(&this.profile).map_err(Arc::new))
                     .clone()
+            });
+            building.await.unwrap_or_else(|error| {
+                Err(Arc::new(ClientBuildError::Interrupted(error.to_string())))
             })
-            .await
-            .map_err(|error| format!("building the HTTP client failed: {error}"))
-            .and_then(|built| built)
         };
-        built.map_err(|reason| FetchError::Other {
-            endpoint: self.profile.endpoint.to_string(),
-            reason,
+        built.map_err(|source| FetchError::Setup {
+            profile: self.profile.name.clone(),
+            source,
         })
     }
 }
