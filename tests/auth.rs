@@ -157,7 +157,7 @@ fn wrong_secret_key_fails_the_lookup() {
         stderr(&output),
         format!(
             "stage-images: the project id lookup at {} failed: HTTP 401 Unauthorized: the \
-             credentials were rejected (wrong or expired token); check the profile's credentials \
+             credentials were rejected (wrong or expired); check the profile's credentials \
              [APIGW.0301: Incorrect IAM authentication information]\n",
             cloud.iam.url()
         )

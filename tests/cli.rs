@@ -91,7 +91,7 @@ fn service_errors_exit_with_one() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "stage-images: HTTP 401 Unauthorized: the credentials were rejected (wrong or expired token); check the \
+        "stage-images: HTTP 401 Unauthorized: the credentials were rejected (wrong or expired); check the \
          profile's credentials [APIGW.0301: Incorrect IAM authentication information] (request id cli-401)\n"
     );
 

@@ -114,7 +114,7 @@ async fn unauthorized_shows_service_error_and_request_id() {
         .expect_err("401");
     assert_eq!(
         error.to_string(),
-        "HTTP 401 Unauthorized: the credentials were rejected (wrong or expired token); check the profile's \
+        "HTTP 401 Unauthorized: the credentials were rejected (wrong or expired); check the profile's \
          credentials [APIGW.0301: Incorrect IAM authentication information] (request id req-401)"
     );
     assert_eq!(error.request_id(), Some("req-401"));

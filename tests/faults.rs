@@ -55,7 +55,7 @@ const STATUSES: [(u16, &str, &str); 9] = [
     (
         401,
         "Unauthorized",
-        "the credentials were rejected (wrong or expired token); check the profile's credentials",
+        "the credentials were rejected (wrong or expired); check the profile's credentials",
     ),
     (
         403,

@@ -221,7 +221,7 @@ fn loading_state_shows_spinner_and_endpoint() {
 fn error_without_data_fills_the_pane() {
     let mut app = app_with(Theme::monochrome());
     app.fetch = FetchState::Failed {
-        message: "HTTP 401 Unauthorized: the credentials were rejected (wrong or expired token); check the profile's \
+        message: "HTTP 401 Unauthorized: the credentials were rejected (wrong or expired); check the profile's \
                   credentials [APIGW.0301: Incorrect IAM authentication information] (request id req-1); press r to retry"
             .into(),
     };
