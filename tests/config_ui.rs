@@ -248,7 +248,14 @@ fn remapped_keys_drive_the_browser() {
         Pane::Languages,
         "l no longer focuses the versions"
     );
-    press(&mut app, KeyCode::BackTab);
+    // Terminals send Shift-Tab as BackTab with Shift set, as crossterm reports it.
+    send(
+        &mut app,
+        stage_images::tui::update::Message::Key(KeyEvent::new(
+            KeyCode::BackTab,
+            KeyModifiers::SHIFT,
+        )),
+    );
     assert_eq!(
         app.focus,
         Pane::Languages,

@@ -100,6 +100,21 @@ fn filter_help_and_sort_work_by_keys() {
 }
 
 #[test]
+fn shift_tab_switches_pane() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let tmux = demo(home.path(), "");
+    // The focused pane has the thick border.
+    tmux.wait_for("┏ Languages 8");
+    tmux.send(&["BTab"]);
+    let screen = tmux.wait_for("┏ Versions");
+    assert!(screen.contains("┌ Languages 8"), "{screen}");
+    tmux.send(&["BTab"]);
+    tmux.wait_for("┏ Languages 8");
+    tmux.send(&["q"]);
+    tmux.wait_for("[exited 0]");
+}
+
+#[test]
 fn keys_work_while_a_slow_fetch_runs() {
     let server = TestServer::always(
         Reply::json(200, support::DOCUMENTED_EXAMPLE).delayed(Duration::from_secs(6)),

@@ -128,6 +128,18 @@ fn versions_pane_moves_within_language() {
 }
 
 #[test]
+fn shift_tab_switches_pane_both_ways() {
+    let mut app = loaded();
+    // crossterm reports Shift-Tab as BackTab with the Shift modifier set.
+    let shift_tab = Message::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    send(&mut app, shift_tab);
+    assert_eq!(app.focus, Pane::Versions);
+    let shift_tab = Message::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    send(&mut app, shift_tab);
+    assert_eq!(app.focus, Pane::Languages);
+}
+
+#[test]
 fn page_keys_use_visible_rows() {
     let mut app = loaded();
     app.frame.page_rows = 2;

@@ -130,11 +130,13 @@ impl KeyBinding {
     }
 
     /// Whether a key event is this binding. Shift is ignored for characters, because the
-    /// character itself already says whether Shift was held (`G` vs `g`).
+    /// character itself already shows whether Shift was held (`G` vs `g`). It is ignored for
+    /// `BackTab` too, which crossterm 0.29 reports with Shift set although the key code implies
+    /// it.
     #[must_use]
     pub fn matches(&self, key: &KeyEvent) -> bool {
         let modifiers = match key.code {
-            KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => key.modifiers - KeyModifiers::SHIFT,
             _ => key.modifiers,
         };
         self.code == key.code && self.modifiers == modifiers
@@ -296,6 +298,27 @@ mod tests {
         assert_eq!(
             map.action_for(&key(KeyCode::Tab, KeyModifiers::NONE)),
             Some(Action::SwitchPane)
+        );
+    }
+
+    #[test]
+    fn shift_tab_switches_pane() {
+        let map = KeyMap::default();
+        // Terminals send Shift-Tab as BackTab, and crossterm adds the Shift modifier to it.
+        assert_eq!(
+            map.action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::SwitchPane)
+        );
+        assert_eq!(
+            map.action_for(&key(KeyCode::BackTab, KeyModifiers::NONE)),
+            Some(Action::SwitchPane)
+        );
+        assert_eq!(
+            map.action_for(&key(
+                KeyCode::BackTab,
+                KeyModifiers::SHIFT | KeyModifiers::ALT
+            )),
+            None
         );
     }
 
