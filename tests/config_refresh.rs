@@ -60,3 +60,17 @@ fn too_short_interval_is_rejected() {
         )
     );
 }
+
+#[test]
+fn too_long_interval_is_rejected() {
+    let path = fixture("long_refresh_interval.toml");
+    let error = Config::load(&path, ConfigOrigin::Explicit).expect_err("too long");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}:5: `profiles.dev.refresh_interval`: \"500000000000y\" is too long; use at \
+             most \"7d\", or \"off\"",
+            path.display()
+        )
+    );
+}

@@ -629,6 +629,19 @@ fn refresh_interval_schedules_the_next_fetch() {
 }
 
 #[test]
+fn huge_refresh_interval_schedules_nothing() {
+    // The config rejects intervals over 7 days; a slot built another way must not crash the
+    // browser when the due time cannot be represented.
+    let mut app = with_interval(Duration::MAX);
+    let start = Instant::now();
+    update::start(&mut app, start);
+    update::update(&mut app, completion(1, NORTH), start);
+    assert_eq!(app.fetch, FetchState::Idle);
+    assert!(app.refresh.is_none());
+    assert_eq!(app.next_wakeup(start), None);
+}
+
+#[test]
 fn no_refresh_without_interval_or_offline() {
     let mut app = with_interval(Duration::from_secs(60));
     switch_with_picker(&mut app, "south");

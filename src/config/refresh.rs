@@ -15,6 +15,14 @@ use super::error::ConfigError;
 /// Shortest interval accepted. Refreshing more often only adds load on the service.
 pub const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 
+/// Maximum interval accepted: 7 days. A longer one would hardly ever fire in a browser session,
+/// and a limit keeps the due time far inside the range that `Instant` and `SystemTime` can
+/// represent.
+pub const MAX_REFRESH_INTERVAL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// [`MAX_REFRESH_INTERVAL`] as the config file writes it, for the error message.
+const MAX_REFRESH_INTERVAL_TEXT: &str = "7d";
+
 /// The refresh interval of each profile.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RefreshSettings {
@@ -36,8 +44,8 @@ impl RefreshSettings {
     }
 }
 
-/// Reads one `refresh_interval` value: `"off"`, or a duration like `"15m"` of at least
-/// [`MIN_REFRESH_INTERVAL`].
+/// Reads one `refresh_interval` value: `"off"`, or a duration like `"15m"` from
+/// [`MIN_REFRESH_INTERVAL`] to [`MAX_REFRESH_INTERVAL`].
 pub(super) fn parse_interval(
     file: &Path,
     text: &str,
@@ -61,6 +69,12 @@ pub(super) fn parse_interval(
             "{:?} is too short; use at least \"{}\", or \"off\"",
             value.get_ref(),
             humantime::format_duration(MIN_REFRESH_INTERVAL)
+        )));
+    }
+    if interval > MAX_REFRESH_INTERVAL {
+        return Err(error(format!(
+            "{:?} is too long; use at most \"{MAX_REFRESH_INTERVAL_TEXT}\", or \"off\"",
+            value.get_ref(),
         )));
     }
     Ok(Some(interval))
@@ -96,6 +110,19 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "/c.toml:1: `refresh_interval`: \"5s\" is too short; use at least \"10s\", or \"off\""
+        );
+    }
+
+    #[test]
+    fn long_interval_is_rejected() {
+        assert_eq!(
+            parse(MAX_REFRESH_INTERVAL_TEXT).expect("valid"),
+            Some(MAX_REFRESH_INTERVAL)
+        );
+        let error = parse("8d").expect_err("too long");
+        assert_eq!(
+            error.to_string(),
+            "/c.toml:1: `refresh_interval`: \"8d\" is too long; use at most \"7d\", or \"off\""
         );
     }
 

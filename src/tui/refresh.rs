@@ -22,20 +22,38 @@ pub struct RefreshSchedule {
 
 /// Schedules the next refresh of the profile in use, or clears the schedule when it has no
 /// interval or the browser is offline.
+///
+/// The config limits the interval to 7 days. A longer one whose due time the clocks cannot
+/// represent schedules nothing, and a warning is logged.
 pub fn schedule(app: &mut App, now: Instant) {
     let interval = app
         .profiles
         .current()
         .and_then(|slot| slot.refresh_interval);
     app.refresh = match interval {
-        Some(interval) if !app.offline => Some(RefreshSchedule {
-            interval,
-            due: now + interval,
-            // The wall clock is read only for display; scheduling uses `now`.
-            due_at: SystemTime::now() + interval,
-        }),
+        Some(interval) if !app.offline => due_after(now, interval),
         _ => None,
     };
+}
+
+/// Returns the schedule one `interval` after `now`, or `None` when the clocks cannot represent
+/// that time.
+fn due_after(now: Instant, interval: Duration) -> Option<RefreshSchedule> {
+    // The wall clock is read only for display; scheduling uses `now`.
+    let due = now.checked_add(interval);
+    let due_at = SystemTime::now().checked_add(interval);
+    let (Some(due), Some(due_at)) = (due, due_at) else {
+        tracing::warn!(
+            interval_secs = interval.as_secs(),
+            "refresh interval too long for the clock; no automatic refresh scheduled"
+        );
+        return None;
+    };
+    Some(RefreshSchedule {
+        interval,
+        due,
+        due_at,
+    })
 }
 
 /// Starts the refresh when it is due. When a fetch is already running, the schedule is
