@@ -56,12 +56,7 @@ impl Catalogue {
     /// Builds a catalogue; languages are sorted by name, case-insensitively.
     #[must_use]
     pub fn new(mut languages: Vec<Language>) -> Self {
-        languages.sort_by(|a, b| {
-            a.name()
-                .to_lowercase()
-                .cmp(&b.name().to_lowercase())
-                .then_with(|| a.name().cmp(b.name()))
-        });
+        sort_by_name(&mut languages, Language::name);
         Self { languages }
     }
 
@@ -102,6 +97,15 @@ impl Catalogue {
             .iter()
             .find(|language| canonical_language_name(language.name()) == wanted)
     }
+}
+
+/// Sorts items by a name, ignoring case, and by the exact name where only case differs, so the
+/// order is the same whatever order the items came in. Each name is lowercased once.
+pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|item| {
+        let name = name(item);
+        (name.to_lowercase(), name.to_owned())
+    });
 }
 
 /// Lowercases a language name and maps well-known aliases to one spelling.

@@ -7,8 +7,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use serde_json::Value;
+use stage_images::catalogue::comparison::{Offer, compare_language};
 use stage_images::catalogue::version::compare;
-use stage_images::catalogue::{VersionOrder, decode};
+use stage_images::catalogue::{Catalogue, Language, VersionOrder, decode};
 use stage_images::config::Config;
 
 /// Generates any JSON value, nested a few levels, with the strings a catalogue meets and
@@ -132,6 +133,54 @@ proptest! {
         for (index, earlier) in versions.iter().enumerate() {
             for later in &versions[index + 1..] {
                 prop_assert_ne!(compare(earlier, later), Ordering::Greater, "{:?} > {:?}", earlier, later);
+            }
+        }
+    }
+
+    #[test]
+    fn comparison_rows_match_a_direct_count(
+        columns in prop::collection::vec(
+            prop::option::of(prop::option::of(prop::collection::vec(version_text(), 0..16))),
+            1..5,
+        ),
+    ) {
+        // Each column: no catalogue, a catalogue without the language, or its versions.
+        let catalogues: Vec<Option<Catalogue>> = columns
+            .iter()
+            .map(|column| {
+                column.as_ref().map(|versions| {
+                    let languages = versions
+                        .iter()
+                        .map(|versions| Language::new("Java", versions.clone()))
+                        .collect();
+                    Catalogue::new(languages)
+                })
+            })
+            .collect();
+        let compared: Vec<Option<&Catalogue>> = catalogues.iter().map(Option::as_ref).collect();
+        let rows = compare_language(&compared, "Java");
+
+        let mut expected: Vec<&str> = columns
+            .iter()
+            .flatten()
+            .flatten()
+            .flatten()
+            .map(String::as_str)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        expected.sort_by(|left, right| compare(right, left));
+        let versions: Vec<&str> = rows.iter().map(|row| row.version.as_str()).collect();
+        prop_assert_eq!(&versions, &expected);
+        for row in &rows {
+            for (column, offer) in columns.iter().zip(&row.offers) {
+                let wanted = match column {
+                    None => Offer::Unknown,
+                    Some(None) => Offer::NoLanguage,
+                    Some(Some(versions)) if versions.contains(&row.version) => Offer::Yes,
+                    Some(Some(_)) => Offer::No,
+                };
+                prop_assert_eq!(*offer, wanted, "version {:?}", &row.version);
             }
         }
     }

@@ -8,6 +8,7 @@
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use unicode_width::UnicodeWidthStr;
 
 use super::state::{App, NoticeKind, Popup, ProfileInfo, Shown};
 use super::update::Effect;
@@ -56,6 +57,11 @@ pub struct Comparison {
     pub scroll: usize,
     /// Fetches started by this opening carry this number.
     pub request: u64,
+    /// Number of rows that differ. This and `version_width` are counted when the rows are
+    /// built, so that drawing a frame does not go through every row.
+    differing_rows: usize,
+    /// Width of the widest version, in terminal columns.
+    version_width: usize,
 }
 
 impl Comparison {
@@ -76,7 +82,13 @@ impl Comparison {
     /// Number of rows that differ between the profiles.
     #[must_use]
     pub fn differing_rows(&self) -> usize {
-        self.rows.iter().filter(|row| row.differs()).count()
+        self.differing_rows
+    }
+
+    /// Width of the widest version, in terminal columns.
+    #[must_use]
+    pub fn version_width(&self) -> usize {
+        self.version_width
     }
 
     /// Recomputes the rows after the language or a column changed.
@@ -88,6 +100,13 @@ impl Comparison {
             Some(name) => comparison::compare_language(&self.catalogues(), name),
             None => Vec::new(),
         };
+        self.differing_rows = self.rows.iter().filter(|row| row.differs()).count();
+        self.version_width = self
+            .rows
+            .iter()
+            .map(|row| row.version.width())
+            .max()
+            .unwrap_or(0);
         self.scroll = self.scroll.min(self.rows.len().saturating_sub(1));
     }
 
@@ -167,6 +186,8 @@ pub fn open(app: &mut App, now: Instant) -> Vec<Effect> {
         rows: Vec::new(),
         scroll: 0,
         request,
+        differing_rows: 0,
+        version_width: 0,
     };
     comparison.rebuild();
     app.compare = Some(comparison);

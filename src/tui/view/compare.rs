@@ -117,12 +117,8 @@ fn frame_block<'a>(app: &App, comparison: &Comparison) -> Block<'a> {
 
 fn widths(comparison: &Comparison, statuses: &[String], inner_width: usize) -> Widths {
     let version = comparison
-        .rows
-        .iter()
-        .map(|row| row.version.width())
-        .chain(["version".width()])
-        .max()
-        .unwrap_or(0)
+        .version_width()
+        .max("version".width())
         .min(inner_width / 3)
         + DIFFERS.width()
         + 2;
