@@ -4,9 +4,9 @@
 //! another position, is not a change, because the service documents its arrays as unordered.
 //! A language that appears or disappears counts all its versions as added or removed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::{Catalogue, Language, VersionOrder};
+use super::{Catalogue, Language, VersionOrder, sort_by_name};
 
 /// The changes of one language.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,6 +37,17 @@ pub enum Presence {
 pub struct Changes {
     /// Languages with at least one change, sorted like [`Catalogue::languages`].
     languages: Vec<LanguageChanges>,
+    /// Lookup by exact language name, so that the browser's per-row checks take the same time
+    /// whatever the number of languages and versions.
+    index: HashMap<String, LanguageIndex>,
+}
+
+/// Position of one language's changes, and its added versions as a set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct LanguageIndex {
+    /// Position in [`Changes::languages`].
+    position: usize,
+    added: HashSet<String>,
 }
 
 impl Changes {
@@ -78,21 +89,30 @@ impl Changes {
             }
         }
         // Same order as `Catalogue::new`, so a listing reads like the catalogue.
-        languages.sort_by(|a, b| {
-            a.language
-                .to_lowercase()
-                .cmp(&b.language.to_lowercase())
-                .then_with(|| a.language.cmp(&b.language))
-        });
-        Self { languages }
+        sort_by_name(&mut languages, |changes| changes.language.as_str());
+        Self::from_languages(languages)
+    }
+
+    /// Indexes the changes of each language, given in display order.
+    fn from_languages(languages: Vec<LanguageChanges>) -> Self {
+        let index = languages
+            .iter()
+            .enumerate()
+            .map(|(position, changes)| {
+                let entry = LanguageIndex {
+                    position,
+                    added: changes.added.iter().cloned().collect(),
+                };
+                (changes.language.clone(), entry)
+            })
+            .collect();
+        Self { languages, index }
     }
 
     /// Returns the changes of one language only, by exact name.
     #[must_use]
     pub fn only(&self, language: &str) -> Self {
-        Self {
-            languages: self.for_language(language).cloned().into_iter().collect(),
-        }
+        Self::from_languages(self.for_language(language).cloned().into_iter().collect())
     }
 
     /// Returns whether both catalogues offer the same versions.
@@ -110,16 +130,16 @@ impl Changes {
     /// Returns the changes of one language, by exact name.
     #[must_use]
     pub fn for_language(&self, name: &str) -> Option<&LanguageChanges> {
-        self.languages
-            .iter()
-            .find(|changes| changes.language == name)
+        let entry = self.index.get(name)?;
+        self.languages.get(entry.position)
     }
 
     /// Returns whether `version` of `language` is new in the newer catalogue.
     #[must_use]
     pub fn is_new(&self, language: &str, version: &str) -> bool {
-        self.for_language(language)
-            .is_some_and(|changes| changes.added.iter().any(|added| added == version))
+        self.index
+            .get(language)
+            .is_some_and(|entry| entry.added.contains(version))
     }
 
     /// Number of versions added, over all languages.
@@ -255,6 +275,24 @@ mod tests {
         assert_eq!(rust.presence, Presence::Added);
         assert_eq!(rust.added, ["1.80"]);
         assert_eq!(changes.summary().as_deref(), Some("+1 new, 2 removed"));
+    }
+
+    #[test]
+    fn only_keeps_one_language_and_its_marks() {
+        let older = catalogue(r#"{"Java":["8","11"],"Go":["1.22"]}"#);
+        let newer = catalogue(r#"{"Java":["11","21"],"Go":["1.23"]}"#);
+        let java = Changes::between(&older, &newer).only("Java");
+        assert_eq!(java.languages().len(), 1);
+        assert!(java.is_new("Java", "21"));
+        assert!(!java.is_new("Java", "11"));
+        assert!(!java.is_new("Go", "1.23"));
+        assert!(java.for_language("Go").is_none());
+        assert_eq!(
+            java.for_language("Java")
+                .map(|changes| changes.removed.clone()),
+            Some(vec!["8".to_owned()])
+        );
+        assert!(Changes::between(&older, &newer).only("Php").is_empty());
     }
 
     #[test]

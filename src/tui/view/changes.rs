@@ -34,9 +34,9 @@ pub fn render_removed(app: &App, frame: &mut Frame<'_>, area: Rect, language: &s
     if removed.is_empty() || area.height < 2 {
         return area;
     }
-    let text = format!("  removed: {}", removed.join(", "));
+    let width = usize::from(area.width);
     let line = Line::from(Span::styled(
-        fit(&text, usize::from(area.width)),
+        fit(&removed_text(removed, width), width),
         app.theme.dim.add_modifier(Modifier::CROSSED_OUT),
     ));
     let last = Rect {
@@ -51,8 +51,51 @@ pub fn render_removed(app: &App, frame: &mut Frame<'_>, area: Rect, language: &s
     }
 }
 
+/// Lists the removed versions after `  removed: `, stopping once the text is wider than
+/// `width`, so a language that lost 100,000 versions costs no more per frame than one that lost
+/// two. The caller cuts the text to `width`.
+fn removed_text(removed: &[String], width: usize) -> String {
+    let mut text = String::from("  removed: ");
+    let mut used = text.width();
+    for (position, version) in removed.iter().enumerate() {
+        if used > width {
+            break;
+        }
+        if position > 0 {
+            text.push_str(", ");
+            used += 2;
+        }
+        text.push_str(version);
+        used += version.width();
+    }
+    text
+}
+
 /// Returns the width of the `new` tag, which the version text leaves room for.
 #[must_use]
 pub fn new_tag_width() -> usize {
     NEW_TAG.width()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions(count: usize) -> Vec<String> {
+        (0..count).map(|number| number.to_string()).collect()
+    }
+
+    #[test]
+    fn removed_text_lists_what_fits() {
+        assert_eq!(removed_text(&versions(3), 80), "  removed: 0, 1, 2");
+        assert_eq!(removed_text(&[], 80), "  removed: ");
+    }
+
+    #[test]
+    fn removed_text_stops_past_the_width() {
+        let text = removed_text(&versions(100_000), 20);
+        // One version past the width is enough for the cut to end with an ellipsis.
+        assert_eq!(text, "  removed: 0, 1, 2, 3");
+        assert_eq!(fit(&text, 20), "  removed: 0, 1, 2,…");
+    }
 }
