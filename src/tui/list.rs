@@ -21,20 +21,11 @@ impl ListPane {
     ///
     /// The selection stays on the same row if it still matches, else moves to the first row.
     pub fn refilter(&mut self, row_count: usize, matches: impl Fn(usize) -> bool) {
-        let selected = self.selected();
-        self.visible.clear();
-        self.visible.extend(
-            (0..row_count)
-                .filter(|&position| matches(position))
-                .map(|position| position as u32),
-        );
-        self.cursor = selected
-            .and_then(|position| {
-                self.visible
-                    .iter()
-                    .position(|&row| row as usize == position)
-            })
-            .unwrap_or(0);
+        let positions = (0..row_count)
+            .filter(|&position| matches(position))
+            .map(|position| position as u32)
+            .collect();
+        self.set_rows(positions);
     }
 
     /// Replaces the matching rows with `positions` (in display order), keeping the selection
@@ -49,6 +40,12 @@ impl ListPane {
                     .position(|&row| row as usize == position)
             })
             .unwrap_or(0);
+    }
+
+    /// Appends pasted text to the filter, without its control characters (a pasted line break
+    /// or tab must not end up in the filter). The caller refilters.
+    pub fn paste(&mut self, text: &str) {
+        self.filter.extend(text.chars().filter(|c| !c.is_control()));
     }
 
     /// Forgets the matching rows and the selection, keeping the filter.
@@ -184,6 +181,14 @@ mod tests {
         pane.select_index(5);
         pane.refilter(10, |position| position % 2 == 0);
         assert_eq!(pane.selected(), Some(0));
+    }
+
+    #[test]
+    fn paste_drops_control_characters() {
+        let mut pane = ListPane::default();
+        pane.filter.push('j');
+        pane.paste("dk\t17\r\n");
+        assert_eq!(pane.filter, "jdk17");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::state::{App, Pane, Popup};
-use super::update::Effect;
+use super::update::{self, Effect};
 use super::{compare, picker};
 
 /// Rows the selection moves per wheel step, like the three lines per notch that desktop
@@ -127,15 +127,12 @@ fn list_of(app: &App, pane: Pane) -> &super::list::ListPane {
 
 /// Selects a row; a different language shows its versions from the top, as a key move does.
 fn select_index(app: &mut App, pane: Pane, index: usize) {
+    let before = list_of(app, pane).cursor();
     match pane {
-        Pane::Languages => {
-            let before = app.languages.cursor();
-            app.languages.select_index(index);
-            if app.languages.cursor() != before {
-                app.versions.reset();
-                app.refilter_versions();
-            }
-        }
+        Pane::Languages => app.languages.select_index(index),
         Pane::Versions => app.versions.select_index(index),
+    }
+    if list_of(app, pane).cursor() != before {
+        update::after_move(app, pane);
     }
 }

@@ -97,8 +97,7 @@ pub fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
 
 /// Adds pasted text to the filter.
 pub fn on_paste(app: &mut App, text: &str) {
-    let pasted: String = text.chars().filter(|c| !c.is_control()).collect();
-    app.picker.list.filter.push_str(&pasted);
+    app.picker.list.paste(text);
     refilter(app);
 }
 

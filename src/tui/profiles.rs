@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::state::{App, FetchState, NoticeKind, ProfileInfo, Shown};
-use super::update::Effect;
+use super::update::{self, Effect};
 
 /// One profile of the config, as the browser uses it.
 #[derive(Clone, Debug, Default)]
@@ -130,18 +130,7 @@ pub fn switch_to(app: &mut App, index: usize, now: Instant) -> Vec<Effect> {
         ),
         now,
     );
-    if app.offline {
-        if app.shown.is_none() {
-            app.fetch = FetchState::Failed {
-                message: offline_without_cache(&slot.info.name),
-            };
-        }
-        return Vec::new();
-    }
-    vec![Effect::Fetch {
-        generation: app.begin_fetch(now),
-        profile: index,
-    }]
+    update::start(app, now)
 }
 
 /// Formats the message shown when `--offline` finds no cached catalogue for a profile.

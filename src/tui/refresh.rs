@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use super::state::App;
-use super::update::Effect;
+use super::update::{self, Effect};
 
 /// When the next automatic refresh is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +69,5 @@ pub fn on_tick(app: &mut App, now: Instant) -> Vec<Effect> {
         return Vec::new();
     }
     tracing::debug!(profile = %app.profile.name, "automatic refresh");
-    vec![Effect::Fetch {
-        generation: app.begin_fetch(now),
-        profile: app.profiles.current_index(),
-    }]
+    update::fetch_current(app, now)
 }

@@ -80,8 +80,7 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
             if app.popup == Some(Popup::Picker) {
                 picker::on_paste(app, &text);
             } else if app.popup.is_none() && app.focused_pane().editing {
-                let pasted: String = text.chars().filter(|c| !c.is_control()).collect();
-                app.focused_pane_mut().filter.push_str(&pasted);
+                app.focused_pane_mut().paste(&text);
                 refilter_focused(app);
             }
             Vec::new()
@@ -121,7 +120,8 @@ pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Starts the first fetch, unless offline; called once when the browser opens.
+/// Starts a fetch of the profile in use, when the browser opens and after a profile switch.
+/// Offline nothing is fetched, and a profile without a cached catalogue shows why it is empty.
 pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
     if app.offline {
         if app.shown.is_none() {
@@ -131,6 +131,11 @@ pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    fetch_current(app, now)
+}
+
+/// Starts a new fetch generation for the profile in use and returns the effect that runs it.
+pub(super) fn fetch_current(app: &mut App, now: Instant) -> Vec<Effect> {
     vec![Effect::Fetch {
         generation: app.begin_fetch(now),
         profile: app.profiles.current_index(),
@@ -256,11 +261,11 @@ fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
         Action::PageDown => move_selection(app, page),
         Action::Top => {
             app.focused_pane_mut().first();
-            after_move(app);
+            after_move(app, app.focus);
         }
         Action::Bottom => {
             app.focused_pane_mut().last();
-            after_move(app);
+            after_move(app, app.focus);
         }
         Action::FocusLanguages => focus(app, Pane::Languages),
         Action::FocusVersions => focus(app, Pane::Versions),
@@ -292,12 +297,13 @@ fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
 
 fn move_selection(app: &mut App, delta: isize) {
     app.focused_pane_mut().move_by(delta);
-    after_move(app);
+    after_move(app, app.focus);
 }
 
-/// A new language selection shows that language's versions from the top.
-fn after_move(app: &mut App) {
-    if app.focus == Pane::Languages {
+/// Follows a move of the selection in `pane`: a new language selection shows that language's
+/// versions from the top.
+pub(super) fn after_move(app: &mut App, pane: Pane) {
+    if pane == Pane::Languages {
         app.versions.reset();
         app.refilter_versions();
     }
@@ -314,7 +320,7 @@ fn refilter_focused(app: &mut App) {
             let before = app.languages.selected();
             app.refilter_languages();
             if app.languages.selected() != before {
-                after_move(app);
+                after_move(app, Pane::Languages);
             }
         }
         Pane::Versions => app.refilter_versions(),
@@ -341,10 +347,7 @@ fn refresh(app: &mut App, now: Instant) -> Vec<Effect> {
         app.notify(NoticeKind::Info, "A refresh is already running", now);
         return Vec::new();
     }
-    vec![Effect::Fetch {
-        generation: app.begin_fetch(now),
-        profile: app.profiles.current_index(),
-    }]
+    fetch_current(app, now)
 }
 
 fn copy(app: &mut App, now: Instant) -> Vec<Effect> {
