@@ -143,13 +143,18 @@ impl Language {
 
     /// The `index`-th version as received.
     fn received(&self, index: usize) -> &str {
-        let start = if index == 0 {
-            0
-        } else {
-            self.ends[index - 1] as usize
-        };
-        &self.text[start..self.ends[index] as usize]
+        version_in(&self.text, &self.ends, index)
     }
+}
+
+/// The `index`-th version of `text`, whose versions end at the offsets `ends`.
+fn version_in<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
+    let start = if index == 0 {
+        0
+    } else {
+        ends[index - 1] as usize
+    };
+    &text[start..ends[index] as usize]
 }
 
 /// Collects the versions of a language as they are decoded.
@@ -189,14 +194,7 @@ impl LanguageBuilder {
     #[must_use]
     pub fn finish(self, name: String) -> (Language, Vec<String>) {
         let Self { text, ends } = self;
-        let received = |index: usize| -> &str {
-            let start = if index == 0 {
-                0
-            } else {
-                ends[index - 1] as usize
-            };
-            &text[start..ends[index] as usize]
-        };
+        let received = |index: usize| version_in(&text, &ends, index);
 
         // A 128-bit prefix of each version's sort key; most versions differ within it.
         let mut key = Vec::with_capacity(64);
