@@ -5,11 +5,12 @@
 //! errors. A failed request also exits with 1, as every command does, and its message on
 //! standard error distinguishes it from a version that is not offered.
 
+use super::list::available_languages;
 use super::obtain::obtain;
 use super::output::write_stdout;
 use super::{Failure, HasArgs};
 use crate::cache::CatalogueCache;
-use crate::catalogue::{Language, VersionOrder};
+use crate::catalogue::VersionOrder;
 use crate::config::Profile;
 
 /// Fetches the catalogue, or with `offline` reads the cached one, and reports whether it
@@ -26,12 +27,15 @@ pub async fn run(
     let version = args.version.trim();
 
     let Some(language) = catalogue.find_language(&args.language) else {
-        let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
         // A typo and a language the service lacks both exit with 1; the hint tells them apart.
         let wanted = args.language.to_lowercase();
-        let hint = names
+        let hint = catalogue
+            .languages()
             .iter()
-            .map(|name| (strsim::levenshtein(&wanted, &name.to_lowercase()), *name))
+            .map(|language| {
+                let name = language.name();
+                (strsim::levenshtein(&wanted, &name.to_lowercase()), name)
+            })
             .filter(|(distance, _)| *distance <= 2)
             .min()
             .map(|(_, name)| format!(" (did you mean {name:?}?)"))
@@ -41,7 +45,7 @@ pub async fn run(
             &format!(
                 "language {:?} is not offered{hint}; languages: {}",
                 args.language,
-                names.join(", ")
+                available_languages(catalogue)
             ),
         );
     };

@@ -81,18 +81,20 @@ pub async fn run(
 /// Finds a language by the name a person typed; the error lists the available ones.
 pub(super) fn find<'a>(catalogue: &'a Catalogue, query: &str) -> Result<&'a Language, Failure> {
     catalogue.find_language(query).ok_or_else(|| {
-        let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
-        if names.is_empty() {
-            Failure::Usage(format!(
-                "unknown language {query:?}: the service lists no languages for this project"
-            ))
-        } else {
-            Failure::Usage(format!(
-                "unknown language {query:?}; available: {}",
-                names.join(", ")
-            ))
-        }
+        Failure::Usage(format!(
+            "unknown language {query:?}; available: {}",
+            available_languages(catalogue)
+        ))
     })
+}
+
+/// Names the languages of a catalogue (`Go, Java`), for a message about a language it lacks.
+pub(super) fn available_languages(catalogue: &Catalogue) -> String {
+    if catalogue.is_empty() {
+        return "none (the service lists no languages for this project)".to_owned();
+    }
+    let names: Vec<&str> = catalogue.languages().iter().map(Language::name).collect();
+    names.join(", ")
 }
 
 /// One version per line, for `list LANGUAGE`; the release status follows in a second column.
@@ -258,6 +260,16 @@ mod tests {
         assert_eq!(
             parsed,
             serde_json::json!({"Go": ["1.11"], "Java": ["8u181-jdk-alpine", "11", "17"]})
+        );
+    }
+
+    #[test]
+    fn unknown_language_in_empty_catalogue() {
+        let error = find(&Catalogue::default(), "java").expect_err("unknown");
+        assert_eq!(
+            error.to_string(),
+            "unknown language \"java\"; available: none (the service lists no languages for this \
+             project)"
         );
     }
 
