@@ -554,6 +554,49 @@ fn compare_steps_through_languages() {
 }
 
 #[test]
+fn compare_keys_follow_the_key_table() {
+    let mut app = three_profiles();
+    app.offline = true;
+    let config = stage_images::config::Config::parse(
+        std::path::Path::new("/c.toml"),
+        "[keys]\ndown = \"n\"\nup = \"e\"\nfocus_versions = \"Right\"\ncopy = \"c\"\ncompare = \"C\"\n\n\
+         [profiles.north]\nregion = \"cn-north-4\"\nproject_id = \"0123456789abcdef0123456789abcdef\"\n\
+         token_env = \"HW_TOKEN\"\n",
+    )
+    .expect("valid config");
+    app.keymap = config.ui.keymap;
+    press(&mut app, "j");
+    press(&mut app, "C");
+    assert_eq!(app.popup, Some(Popup::Compare));
+    let scroll = |app: &App| app.compare.as_ref().map(|comparison| comparison.scroll);
+    let language = |app: &App| {
+        app.compare
+            .as_ref()
+            .and_then(|comparison| comparison.language.clone())
+    };
+    assert_eq!(language(&app).as_deref(), Some("Go"), "j no longer moves");
+
+    send(&mut app, key(KeyCode::Right));
+    assert_eq!(language(&app).as_deref(), Some("Java"));
+    press(&mut app, "n");
+    assert_eq!(scroll(&app), Some(1), "n scrolls down");
+    press(&mut app, "j");
+    assert_eq!(scroll(&app), Some(1), "j no longer scrolls");
+    press(&mut app, "e");
+    assert_eq!(scroll(&app), Some(0), "e scrolls up");
+    press(&mut app, "l");
+    assert_eq!(language(&app).as_deref(), Some("Java"), "l was dropped");
+
+    press(&mut app, "c");
+    assert_eq!(app.popup, Some(Popup::Compare), "c is copy now");
+    press(&mut app, "C");
+    assert_eq!(app.popup, None, "the compare key closes");
+    press(&mut app, "C");
+    send(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.popup, None, "Esc always closes");
+}
+
+#[test]
 fn compare_needs_two_profiles() {
     let mut app = App::new(
         info("only", "cn-north-4"),

@@ -148,6 +148,30 @@ fn comparison_marks_the_differences() {
 }
 
 #[test]
+fn comparison_hint_shows_remapped_keys() {
+    let mut app = app();
+    app.offline = true;
+    let config = stage_images::config::Config::parse(
+        std::path::Path::new("/c.toml"),
+        "[keys]\nfocus_languages = \"a\"\nfocus_versions = \"d\"\nup = \"w\"\ndown = \"s\"\n\
+         sort = \"o\"\nrefresh = \"F5\"\n\n[profiles.dev]\nregion = \"cn-north-4\"\n\
+         project_id = \"0123456789abcdef0123456789abcdef\"\ntoken_env = \"HW_TOKEN\"\n",
+    )
+    .expect("valid config");
+    app.keymap = config.ui.keymap;
+    press(&mut app, &[KeyCode::Char('c')]);
+    let screen = text(&draw(&mut app, 80, 16));
+    let bottom = screen
+        .lines()
+        .find(|line| line.starts_with('┗'))
+        .expect("bottom border of the comparison");
+    assert!(
+        bottom.starts_with("┗ a/d language  w/s scroll  F5 refresh  Esc close ━"),
+        "{bottom}"
+    );
+}
+
+#[test]
 fn new_versions_are_tagged_and_removed_ones_listed() {
     let mut app = app();
     update::start(&mut app, Instant::now());

@@ -67,8 +67,9 @@ impl Action {
             Self::Refresh => "refresh the catalogue",
             Self::Copy => "copy the selected version",
             Self::ToggleOrder => "sort versions: newest first / API order",
-            Self::SwitchProfile => "switch to another profile",
-            Self::Compare => "compare a language across profiles",
+            // The picker's keys are fixed, because typed characters go to its filter.
+            Self::SwitchProfile => "switch profile (fixed keys: ↑ ↓ Space Enter Esc)",
+            Self::Compare => "compare profiles; the keys above work in it",
             Self::Help => "show or hide this help",
             Self::Quit => "quit (Esc clears a filter first)",
         }

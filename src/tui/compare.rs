@@ -10,6 +10,7 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent};
 use unicode_width::UnicodeWidthStr;
 
+use super::action::Action;
 use super::state::{App, NoticeKind, Popup, ProfileInfo, Shown};
 use super::update::Effect;
 use crate::catalogue::comparison::{self, Row};
@@ -233,28 +234,34 @@ pub fn fill_column(
 }
 
 /// Applies a key pressed while the comparison is open.
+///
+/// Keys act through the key table, so remapped keys work here too: the movement actions
+/// scroll, `focus_languages` shows the previous language, `focus_versions` and `switch_pane`
+/// the next one, `refresh` fetches again, and `compare` and `quit` close. `Esc` always closes,
+/// whatever action the table binds it to.
 pub fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
     let page = app.frame.page_rows.max(1);
+    let action = app.keymap.action_for(&key);
     let Some(comparison) = app.compare.as_mut() else {
         app.popup = None;
         return Vec::new();
     };
+    if key.code == KeyCode::Esc {
+        close(app);
+        return Vec::new();
+    }
     let last_row = comparison.rows.len().saturating_sub(1);
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'c') => close(app),
-        KeyCode::Up | KeyCode::Char('k') => {
-            comparison.scroll = comparison.scroll.saturating_sub(1);
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            comparison.scroll = (comparison.scroll + 1).min(last_row);
-        }
-        KeyCode::PageUp => comparison.scroll = comparison.scroll.saturating_sub(page),
-        KeyCode::PageDown => comparison.scroll = (comparison.scroll + page).min(last_row),
-        KeyCode::Home | KeyCode::Char('g') => comparison.scroll = 0,
-        KeyCode::End | KeyCode::Char('G') => comparison.scroll = last_row,
-        KeyCode::Left | KeyCode::Char('h') => step_language(comparison, -1),
-        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => step_language(comparison, 1),
-        KeyCode::Char('r') => {
+    match action {
+        Some(Action::Compare | Action::Quit) => close(app),
+        Some(Action::Up) => comparison.scroll = comparison.scroll.saturating_sub(1),
+        Some(Action::Down) => comparison.scroll = (comparison.scroll + 1).min(last_row),
+        Some(Action::PageUp) => comparison.scroll = comparison.scroll.saturating_sub(page),
+        Some(Action::PageDown) => comparison.scroll = (comparison.scroll + page).min(last_row),
+        Some(Action::Top) => comparison.scroll = 0,
+        Some(Action::Bottom) => comparison.scroll = last_row,
+        Some(Action::FocusLanguages) => step_language(comparison, -1),
+        Some(Action::FocusVersions | Action::SwitchPane) => step_language(comparison, 1),
+        Some(Action::Refresh) => {
             let language = comparison.language.clone();
             let effects = open(app, now);
             if let Some(reopened) = app.compare.as_mut() {
@@ -263,7 +270,14 @@ pub fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
             }
             return effects;
         }
-        _ => {}
+        Some(
+            Action::Filter
+            | Action::Copy
+            | Action::ToggleOrder
+            | Action::SwitchProfile
+            | Action::Help,
+        )
+        | None => {}
     }
     Vec::new()
 }

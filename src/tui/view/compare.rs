@@ -10,7 +10,8 @@
 //! ┃✓ offered  ✗ not offered  — language not listed  ? not known yet            ┃
 //! ┗ ←/→ language  ↑/↓ scroll  r refresh  Esc close ━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
 //! ```
-//! Rows where the profiles disagree start with `≠` and use the warning style.
+//! Rows where the profiles disagree start with `≠` and use the warning style. The hint at the
+//! bottom names the keys the key table binds.
 
 use std::time::SystemTime;
 
@@ -24,12 +25,12 @@ use unicode_width::UnicodeWidthStr;
 use super::panes::fit;
 use super::spinner;
 use crate::catalogue::comparison::{Offer, Row};
+use crate::tui::action::Action;
 use crate::tui::clock;
 use crate::tui::compare::{Column, ColumnFetch, Comparison};
 use crate::tui::state::{App, Origin};
 
 const LEGEND: &str = "✓ offered  ✗ not offered  — language not listed  ? not known yet";
-const HINT: &str = " ←/→ language  ↑/↓ scroll  r refresh  Esc close ";
 const DIFFERS: &str = "≠ ";
 /// Widest a profile column gets, in terminal columns.
 const MAX_COLUMN_WIDTH: usize = 24;
@@ -112,7 +113,35 @@ fn frame_block<'a>(app: &App, comparison: &Comparison) -> Block<'a> {
             ))
             .alignment(Alignment::Right),
         )
-        .title_bottom(Line::from(Span::styled(HINT, app.theme.dim)))
+        .title_bottom(Line::from(Span::styled(hint(app), app.theme.dim)))
+}
+
+/// Builds the hint under the comparison from the keys the key table binds, which by default
+/// reads ` ←/→ language  ↑/↓ scroll  r refresh  Esc close `. An action without a key is left
+/// out.
+fn hint(app: &App) -> String {
+    let label = |action| app.keymap.first_label(action);
+    let next_language = label(Action::FocusVersions).or_else(|| label(Action::SwitchPane));
+    let mut parts = Vec::new();
+    if let Some(keys) = key_pair(label(Action::FocusLanguages), next_language) {
+        parts.push(format!("{keys} language"));
+    }
+    if let Some(keys) = key_pair(label(Action::Up), label(Action::Down)) {
+        parts.push(format!("{keys} scroll"));
+    }
+    if let Some(key) = label(Action::Refresh) {
+        parts.push(format!("{key} refresh"));
+    }
+    parts.push("Esc close".to_owned());
+    format!(" {} ", parts.join("  "))
+}
+
+/// `←/→` from two keys, or the one key that exists.
+fn key_pair(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(first), Some(second)) => Some(format!("{first}/{second}")),
+        (first, second) => first.or(second),
+    }
 }
 
 fn widths(comparison: &Comparison, statuses: &[String], inner_width: usize) -> Widths {
