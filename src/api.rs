@@ -2,10 +2,11 @@
 //!
 //! `GET {endpoint}/v3/{project_id}/assembling/base-images` answers a JSON object mapping
 //! language names to version arrays. This module sends it with the profile's credentials,
-//! maps every failure to a [`FetchError`] a person can act on, and decodes the answer off the
-//! async runtime's thread. Redirects are never followed: a 3xx becomes an error naming the
-//! location, so credentials never travel to another host. The IAM requests that come before
-//! it (password login, project id lookup) live in [`iam`] and [`project`].
+//! maps every failure to a [`FetchError`] a person can act on, and decodes the answer. A body
+//! of 64 KiB or more is decoded off the async runtime's thread; a smaller one is decoded on it.
+//! Redirects are never followed: a 3xx becomes an error naming the location, so credentials
+//! never travel to another host. The IAM requests that come before it (password login, project
+//! id lookup) live in [`iam`] and [`project`].
 
 pub mod clock_skew;
 pub mod error;

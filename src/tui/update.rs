@@ -1,8 +1,10 @@
 //! How the browser answers messages: key presses, fetch results, copy results and ticks.
 //!
-//! [`update`] is the only place that changes [`App`] after start-up. It performs no I/O: work
-//! that leaves the process (fetching, copying) is returned as an [`Effect`] for the event loop
-//! to start, and its result comes back later as a [`Message`].
+//! After start-up, [`update`] makes every change to [`App`] but one: the event loop's `draw`
+//! stores the geometry of each frame drawn in [`App::frame`], which paging and mouse clicks
+//! read. [`update`] performs no I/O: work that leaves the process (fetching, copying) is
+//! returned as an [`Effect`] for the event loop to start, and its result comes back later as a
+//! [`Message`].
 
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
