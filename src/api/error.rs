@@ -203,9 +203,7 @@ impl FetchError {
 pub fn status_meaning(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "the service rejected the request as invalid",
-        401 => {
-            "the credentials were rejected (wrong or expired); check the profile's credentials"
-        }
+        401 => "the credentials were rejected (wrong or expired); check the profile's credentials",
         403 => "access denied: the credentials lack permission for ServiceStage in this project",
         404 => "the project id may be wrong, or ServiceStage is not offered in this region",
         429 => "the service is throttling requests; wait a moment and retry",
