@@ -406,3 +406,70 @@ fn combining_marks_take_no_column() {
     assert_eq!(symbols[accented - 3..accented], ["c", "a", "f"]);
     assert_eq!(symbols[59], "┃");
 }
+
+#[test]
+fn long_error_wraps_instead_of_being_cut() {
+    let mut app = loaded();
+    let message = "cannot read the credentials: token_env: environment variable HW_TOKEN_MISSING is \
+                   not set; export it or change `token_env`";
+    app.fetch = FetchState::Failed {
+        message: message.into(),
+    };
+    let screen = text(&draw(&mut app, 60, 16));
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(lines.len(), 16);
+    assert_eq!(
+        lines[13],
+        " ✗ cannot read the credentials: token_env: environment"
+    );
+    assert_eq!(
+        lines[14],
+        "variable HW_TOKEN_MISSING is not set; export it or change"
+    );
+    assert_eq!(lines[15], "`token_env`");
+    assert!(screen.contains("▶ Go"), "the panes stay: {screen}");
+
+    // Key hints never wrap: the pane border is right above the summary line again.
+    app.fetch = FetchState::Idle;
+    let screen = text(&draw(&mut app, 60, 16));
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[13].starts_with('┗'), "{screen}");
+    assert!(lines[15].starts_with(" ? help"), "{screen}");
+}
+
+#[test]
+fn help_scrolls_on_a_short_screen() {
+    let mut app = loaded();
+    press(&mut app, &[KeyCode::Char('?')]);
+    let screen = text(&draw(&mut app, 80, 12));
+    assert!(
+        screen.contains("↓ more · ?, q, Esc or Enter closes"),
+        "{screen}"
+    );
+    assert!(screen.contains("move up"), "{screen}");
+    assert!(!screen.contains("Keys act only when pressed"), "{screen}");
+
+    press(&mut app, &[KeyCode::Char('G')]);
+    let screen = text(&draw(&mut app, 80, 12));
+    assert!(
+        screen.contains("Keys act only when pressed"),
+        "the end is reachable: {screen}"
+    );
+    assert!(screen.contains("↑ more"), "{screen}");
+    assert!(!screen.contains("move up"), "{screen}");
+
+    // Moving past either end stays at the end, and one step up moves one line.
+    press(
+        &mut app,
+        &[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('k')],
+    );
+    let last = app.frame.help_last_scroll;
+    assert_eq!(app.help_scroll, last - 1);
+    press(&mut app, &[KeyCode::Char('g'), KeyCode::Char('k')]);
+    assert_eq!(app.help_scroll, 0);
+    assert!(app.popup.is_some(), "moving keys keep the help open");
+
+    // A help that fits shows no scroll marks.
+    let screen = text(&draw(&mut app, 100, 40));
+    assert!(!screen.contains("more ·"), "{screen}");
+}

@@ -111,6 +111,8 @@ pub struct FrameInfo {
     /// profile at `picker_offset + y - picker_area.y`.
     pub picker_area: Rect,
     pub picker_offset: usize,
+    /// Largest useful `App::help_scroll` in the last frame: 0 when the help fits.
+    pub help_last_scroll: usize,
 }
 
 /// The whole state of the browser.
@@ -134,6 +136,8 @@ pub struct App {
     pub frame: FrameInfo,
     /// Advances while loading, to animate the spinner.
     pub spinner_step: usize,
+    /// First line of the help popup shown, when it is taller than the screen.
+    pub help_scroll: usize,
     pub should_quit: bool,
     // Profiles, switching, comparing, changes and refreshing.
     /// Every profile; `profile` is a copy of the one in use.
@@ -177,6 +181,7 @@ impl App {
             utc_offset,
             frame: FrameInfo::default(),
             spinner_step: 0,
+            help_scroll: 0,
             should_quit: false,
             profiles,
             picker: Picker::default(),

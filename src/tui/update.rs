@@ -219,12 +219,23 @@ fn on_key(app: &mut App, key: KeyEvent, now: Instant) -> Vec<Effect> {
 }
 
 fn on_popup_key(app: &mut App, key: KeyEvent) {
-    // Any of the keys that open, close or quit closes the popup; other keys are ignored so a
-    // stray key does not act on the hidden panes.
+    // Any of the keys that open, close or quit closes the popup; the moving keys scroll a help
+    // taller than the screen (the view stops at its end); other keys are ignored so a stray
+    // key does not act on the hidden panes.
     let action = app.keymap.action_for(&key);
-    if matches!(action, Some(Action::Help | Action::Quit)) || key.code == KeyCode::Enter {
-        app.popup = None;
+    let page = app.frame.page_rows.max(1);
+    match action {
+        Some(Action::Help | Action::Quit) => app.popup = None,
+        _ if key.code == KeyCode::Enter => app.popup = None,
+        Some(Action::Down) => app.help_scroll = app.help_scroll.saturating_add(1),
+        Some(Action::Up) => app.help_scroll = app.help_scroll.saturating_sub(1),
+        Some(Action::PageDown) => app.help_scroll = app.help_scroll.saturating_add(page),
+        Some(Action::PageUp) => app.help_scroll = app.help_scroll.saturating_sub(page),
+        Some(Action::Top) => app.help_scroll = 0,
+        Some(Action::Bottom) => app.help_scroll = app.frame.help_last_scroll,
+        _ => {}
     }
+    app.help_scroll = app.help_scroll.min(app.frame.help_last_scroll);
 }
 
 /// Applies a key to the filter being edited. Returns false for keys the filter leaves to the
@@ -282,7 +293,10 @@ fn perform(app: &mut App, action: Action, now: Instant) -> Vec<Effect> {
         Action::Refresh => return refresh(app, now),
         Action::Copy => return copy(app, now),
         Action::ToggleOrder => toggle_order(app, now),
-        Action::Help => app.popup = Some(Popup::Help),
+        Action::Help => {
+            app.help_scroll = 0;
+            app.popup = Some(Popup::Help);
+        }
         Action::SwitchProfile => picker::open(app),
         Action::Compare => return compare::open(app, now),
         Action::Quit => {

@@ -53,8 +53,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
         frame.render_widget(Paragraph::new(Line::from(notice)), area);
         return FrameInfo::default();
     }
+    // The panes keep at least three rows; a long error takes the rest of what it needs.
+    let status_height = status::height(app, area.width).min(area.height - 3);
     let [main, status_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(status_height)]).areas(area);
     let languages_width = panes::languages_width(app, main.width);
     let [languages_area, versions_area] =
         Layout::horizontal([Constraint::Length(languages_width), Constraint::Min(10)]).areas(main);
@@ -65,8 +67,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
     status::render(app, frame, status_area, now);
     let mut picker_area = Rect::default();
     let mut picker_offset = 0;
+    let mut help_last_scroll = 0;
     match app.popup {
-        Some(Popup::Help) => help::render(app, frame, area),
+        Some(Popup::Help) => help_last_scroll = help::render(app, frame, area),
         Some(Popup::Picker) => (picker_area, picker_offset) = picker::render(app, frame, main),
         Some(Popup::Compare) => compare::render(app, frame, main, now),
         None => {}
@@ -79,6 +82,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
         page_rows: usize::from(main.height.saturating_sub(2)).max(1),
         picker_area,
         picker_offset,
+        help_last_scroll,
     }
 }
 

@@ -61,8 +61,8 @@ fn closing_keys(app: &App) -> String {
     }
 }
 
-/// Draws the help popup centred over `area`.
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+/// Draws the help popup centred over `area` and returns the largest useful scroll offset.
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
     let rows = rows(app);
     let key_width = rows.iter().map(|(keys, _)| keys.width()).max().unwrap_or(0);
     let mut lines: Vec<Line<'_>> = rows
@@ -86,11 +86,32 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     // Two columns of border and one of air on the right.
     let content_width = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let popup = centered(area, content_width as u16, lines.len() as u16 + 2);
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(app.theme.border_focused)
         .title(Span::styled(" Help ", app.theme.title));
+    // On a short screen the help scrolls, and its frame says so and how to close it.
+    let visible = usize::from(popup.height.saturating_sub(2));
+    let last_scroll = lines.len().saturating_sub(visible);
+    let scroll = app.help_scroll.min(last_scroll);
+    if last_scroll > 0 {
+        let more = match (scroll > 0, scroll < last_scroll) {
+            (true, true) => "↑↓ more",
+            (true, false) => "↑ more",
+            _ => "↓ more",
+        };
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {more} · {} closes ", closing_keys(app)),
+            app.theme.dim,
+        )));
+    }
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        popup,
+    );
+    last_scroll
 }

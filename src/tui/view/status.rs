@@ -1,5 +1,6 @@
-//! The two status lines: what is shown (profile, region, project, counts, age) and a line for
-//! notices, errors or key hints.
+//! The status lines: what is shown (profile, region, project, counts, age), then notices,
+//! errors or key hints. A long notice or error wraps onto up to four lines instead of being
+//! cut, because its end is usually the part that says what to do.
 
 use std::fmt::Write as _;
 use std::time::SystemTime;
@@ -7,7 +8,7 @@ use std::time::SystemTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
@@ -17,6 +18,59 @@ use crate::tui::clock;
 use crate::tui::state::{App, FetchState, NoticeKind, Origin};
 
 const SEPARATOR: &str = " · ";
+
+/// Most lines a notice or error may take below the summary line.
+const MAX_MESSAGE_LINES: usize = 4;
+
+/// Rows the status area needs at `width`: the summary line and the wrapped message.
+#[must_use]
+pub fn height(app: &App, width: u16) -> u16 {
+    // Key hints are cut rather than wrapped: they stay one line.
+    if !has_message(app) {
+        return 2;
+    }
+    let text: String = message_line(app)
+        .spans
+        .iter()
+        .map(|span| span.content.as_ref())
+        .collect();
+    let lines = wrapped_lines(&text, usize::from(width)).clamp(1, MAX_MESSAGE_LINES);
+    1 + lines as u16
+}
+
+/// Whether a notice or an error takes the line below the summary, rather than key hints.
+fn has_message(app: &App) -> bool {
+    app.notice.is_some() || matches!(app.fetch, FetchState::Failed { .. })
+}
+
+/// Counts the lines greedy word wrapping makes of `text` at `width` columns; a word wider
+/// than a line takes as many lines as it fills.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let word_width = word.width();
+        let needed = if used == 0 {
+            word_width
+        } else {
+            used + 1 + word_width
+        };
+        if needed <= width {
+            used = needed;
+        } else if word_width <= width {
+            lines += 1;
+            used = word_width;
+        } else {
+            // The word is broken across lines, starting on a fresh one.
+            lines += usize::from(used > 0) + (word_width - 1) / width;
+            used = word_width % width;
+        }
+    }
+    lines
+}
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, now: SystemTime) {
     let [first, second] = [
@@ -31,7 +85,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect, now: SystemTime) {
         Paragraph::new(summary_line(app, usize::from(area.width), now)).style(app.theme.status_bar),
         first,
     );
-    frame.render_widget(Paragraph::new(message_line(app)), second);
+    let message = Paragraph::new(message_line(app));
+    if has_message(app) {
+        frame.render_widget(message.wrap(Wrap { trim: false }), second);
+    } else {
+        frame.render_widget(message, second);
+    }
 }
 
 /// Profile, region, project id, auth method, counts and the age of the data.
@@ -162,6 +221,16 @@ pub(super) fn shorten_middle(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_counts_greedy_wrapping() {
+        assert_eq!(wrapped_lines("short", 20), 1);
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 9), 2);
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 4), 3);
+        assert_eq!(wrapped_lines("aaaaaaaaaa", 4), 3);
+        assert_eq!(wrapped_lines("x aaaaaaaaaa", 4), 4);
+        assert_eq!(wrapped_lines("", 10), 1);
+    }
 
     #[test]
     fn long_ids_are_shortened_in_the_middle() {
