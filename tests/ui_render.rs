@@ -1,12 +1,11 @@
 //! What the screen shows, drawn on ratatui's `TestBackend` at fixed sizes.
 
+mod support;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use stage_images::api::Fetched;
 use stage_images::catalogue::{self, Catalogue, Language};
@@ -15,14 +14,10 @@ use stage_images::tui::state::{App, FetchState, Origin, ProfileInfo, Shown};
 use stage_images::tui::theme::Theme;
 use stage_images::tui::update::{self, Message};
 use stage_images::tui::view;
+use support::ui::{draw, find, now, text};
 use time::UtcOffset;
 
 const EXAMPLE: &str = r#"{"Go":["1.11"],"Java":["8u181-jdk-alpine","11","17"],"Nodejs":["8","16"],"Php":["7-apache"],"Python":["3.7"],"Tomcat":["8-alpine"]}"#;
-
-/// 2026-12-04 12:00:00 UTC, the fixed "now" of every render.
-fn now() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_385_600)
-}
 
 fn profile() -> ProfileInfo {
     ProfileInfo {
@@ -74,45 +69,6 @@ fn press(app: &mut App, keys: &[KeyCode]) {
             Instant::now(),
         );
     }
-}
-
-fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let mut info = app.frame;
-    terminal
-        .draw(|frame| info = view::render(app, frame, now()))
-        .expect("draw");
-    app.frame = info;
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut lines = Vec::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        lines.push(line.trim_end().to_owned());
-    }
-    lines.join("\n")
-}
-
-/// The row of the buffer holding `needle`, and the column where it starts.
-fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    let screen = text(buffer);
-    screen.lines().enumerate().find_map(|(y, line)| {
-        line.find(needle)
-            .map(|byte| (line[..byte].chars().count() as u16, y as u16))
-    })
 }
 
 #[test]
