@@ -3,7 +3,7 @@
 //! This module owns the in-memory model and its orderings. Turning the service's JSON into a
 //! [`Catalogue`] lives in [`decode`] and version comparison in [`version`]. The differences
 //! between two fetches are in [`changes`], and those between profiles in [`comparison`]. It
-//! knows nothing about HTTP or the terminal.
+//! has no code for HTTP or the terminal.
 
 pub mod changes;
 pub mod comparison;
@@ -60,7 +60,7 @@ impl Catalogue {
         Self { languages }
     }
 
-    /// The languages, sorted by name.
+    /// Returns the languages, sorted by name.
     #[must_use]
     pub fn languages(&self) -> &[Language] {
         &self.languages
@@ -72,7 +72,7 @@ impl Catalogue {
         self.languages.iter().map(Language::len).sum()
     }
 
-    /// Whether the service returned no language at all.
+    /// Returns whether the service returned no language at all.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.languages.is_empty()

@@ -95,7 +95,7 @@ pub enum CopyOutcome {
 }
 
 impl CopyReport {
-    /// The outcome and one line describing which way the text went.
+    /// Returns the outcome and one line describing which way the text went.
     #[must_use]
     pub fn summary(&self) -> (CopyOutcome, String) {
         let shown = shorten(&self.text);

@@ -25,7 +25,7 @@ use secrecy::SecretString;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Child;
 
-/// Longest a command may run before it is killed.
+/// Maximum time a command may run before it is killed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Most bytes read from a command's standard output.
@@ -59,7 +59,7 @@ impl fmt::Debug for ExternalCommand {
     }
 }
 
-/// Why a command text cannot be used.
+/// Error in a command text from the config.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CommandParseError {
     #[error("the command is empty")]
@@ -68,7 +68,7 @@ pub enum CommandParseError {
     UnbalancedQuotes,
 }
 
-/// Why a command failed to deliver its output.
+/// Error of a command that did not deliver its output.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error("could not start `{command}`: {reason}")]
@@ -125,7 +125,7 @@ impl ExternalCommand {
         self
     }
 
-    /// Whether the command runs through `sh -c`.
+    /// Returns whether the command runs through `sh -c`.
     #[must_use]
     pub fn uses_shell(&self) -> bool {
         self.program == "sh" && self.args.first().is_some_and(|arg| arg == "-c")
@@ -343,7 +343,7 @@ async fn wait_while_reading(
     }
 }
 
-/// Whether a command line uses shell syntax that only `sh` understands.
+/// Returns whether a command line uses shell syntax that only `sh` understands.
 fn needs_shell(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(
@@ -368,7 +368,7 @@ fn describe_status(status: std::process::ExitStatus) -> String {
     }
 }
 
-/// The last non-empty line of `stderr`, shortened, with any text of `stdout` cut out of it.
+/// Returns the last non-empty line of `stderr`, shortened, with any text of `stdout` cut out of it.
 fn last_line_without(stderr: &str, stdout: &str) -> Option<String> {
     let line = stderr
         .lines()
@@ -482,7 +482,7 @@ mod tests {
         panic!("{} was never written", file.display());
     }
 
-    /// Whether process `pid` has ended: it is gone, or a zombie not reaped yet.
+    /// Returns whether process `pid` has ended: it is gone, or a zombie not reaped yet.
     #[cfg(target_os = "linux")]
     fn has_ended(pid: u32) -> bool {
         match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
@@ -589,8 +589,8 @@ mod tests {
         );
     }
 
-    /// A shell command that starts `sleep 30`, writes its process id to `pid_file` and waits
-    /// for it.
+    /// Returns a shell command that starts `sleep 30`, writes its process id to `pid_file`
+    /// and waits for it.
     #[cfg(target_os = "linux")]
     fn shell_waiting_for_child(pid_file: &std::path::Path) -> ExternalCommand {
         let text = format!("sleep 30 & echo $! > {}; wait", pid_file.display());

@@ -210,7 +210,7 @@ impl Config {
         }
     }
 
-    /// The names of all profiles, sorted.
+    /// Returns the names of all profiles, sorted.
     #[must_use]
     pub fn profile_names(&self) -> Vec<&str> {
         self.profiles.keys().map(String::as_str).collect()

@@ -1,7 +1,7 @@
 //! The demo: the bundled catalogue served from 127.0.0.1 inside the process.
 //!
 //! The demo goes through the same client, credentials and decoding as a real profile; only the
-//! server is local. It answers like the real API: the catalogue for the right path and token,
+//! server is local. It responds like the real API: the catalogue for the right path and token,
 //! 401 and 404 error bodies otherwise, with an `X-Request-Id` header. A short delay before each
 //! answer makes the loading state visible.
 
@@ -39,7 +39,7 @@ pub const TOKEN: &str = "demo-token";
 /// Region shown for the demo profile.
 pub const REGION: &str = "cn-north-4";
 
-/// Delay before each answer, so the loading state can be seen.
+/// Delay before each response, so the loading state can be seen.
 pub const DEFAULT_DELAY: Duration = Duration::from_millis(700);
 
 /// Environment variable that sets the delay in milliseconds (for tests and benchmarks).
@@ -88,7 +88,7 @@ impl DemoServer {
         Ok(Self { endpoint, task })
     }
 
-    /// The delay from `STAGE_IMAGES_DEMO_DELAY_MS`, else the default.
+    /// Returns the delay from `STAGE_IMAGES_DEMO_DELAY_MS`, else the default.
     #[must_use]
     pub fn delay_from_env() -> Duration {
         std::env::var(DELAY_ENV)
@@ -97,13 +97,13 @@ impl DemoServer {
             .map_or(DEFAULT_DELAY, Duration::from_millis)
     }
 
-    /// The server's base URL.
+    /// Returns the server's base URL.
     #[must_use]
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
 
-    /// A profile that browses this server.
+    /// Returns a profile that browses this server.
     #[must_use]
     pub fn profile(&self) -> Profile {
         Profile {

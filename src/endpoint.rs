@@ -83,13 +83,13 @@ impl Endpoint {
         url
     }
 
-    /// The URL as configured.
+    /// Returns the URL as configured.
     #[must_use]
     pub fn url(&self) -> &Url {
         &self.0
     }
 
-    /// The host and port, as sent in the `Host` header (`127.0.0.1:8080`).
+    /// Returns the host and port, as sent in the `Host` header (`127.0.0.1:8080`).
     #[must_use]
     pub fn authority(&self) -> String {
         let host = self.0.host_str().unwrap_or_default();
@@ -99,7 +99,7 @@ impl Endpoint {
         }
     }
 
-    /// Whether `url` points at the same scheme, host and port as this endpoint.
+    /// Returns whether `url` points at the same scheme, host and port as this endpoint.
     #[must_use]
     pub fn same_origin(&self, url: &Url) -> bool {
         self.0.origin() == url.origin()
@@ -118,7 +118,7 @@ impl fmt::Debug for Endpoint {
     }
 }
 
-/// Whether `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
+/// Returns whether `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
 #[must_use]
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {

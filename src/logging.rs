@@ -62,7 +62,7 @@ pub fn flush() {
     drop(worker);
 }
 
-/// The log file used when none is given.
+/// Returns the log file used when none is given.
 #[must_use]
 pub fn default_log_file() -> Option<PathBuf> {
     crate::config::location::state_dir().map(|dir| dir.join("stage-images.log"))

@@ -104,19 +104,19 @@ impl Region {
         }
     }
 
-    /// The region id.
+    /// Returns the region id.
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// Whether the official SDKs list this region.
+    /// Returns whether the official SDKs list this region.
     #[must_use]
     pub fn is_known(&self) -> bool {
         KNOWN_REGIONS.contains(&self.0.as_str())
     }
 
-    /// The known region closest in spelling, for a "did you mean" hint.
+    /// Returns the known region closest in spelling, for a "did you mean" hint.
     #[must_use]
     pub fn closest_known(&self) -> Option<&'static str> {
         KNOWN_REGIONS
@@ -135,7 +135,7 @@ impl Region {
         }
     }
 
-    /// The `ServiceStage` endpoint of this region.
+    /// Returns the `ServiceStage` endpoint of this region.
     #[must_use]
     pub fn servicestage_endpoint(&self) -> Endpoint {
         self.service_endpoint("servicestage")
@@ -155,7 +155,7 @@ impl Region {
 
     fn service_endpoint(&self, service: &str) -> Endpoint {
         let url = format!("https://{service}.{}.{}", self.0, self.domain());
-        // A validated region id only holds characters that are valid in a host name.
+        // A validated region id only contains characters that are valid in a host name.
         Endpoint::parse(&url)
             .unwrap_or_else(|error| unreachable!("derived endpoint {url} rejected: {error}"))
     }

@@ -138,7 +138,7 @@ fn catalogue_redirect_carries_no_credentials() {
         );
         let output = run(home.path(), &text, &["list"], &kind.env);
         let expected = format!(
-            "answered HTTP 302 redirecting to {location}; redirects are not followed with \
+            "responded with HTTP 302 redirecting to {location}; redirects are not followed with \
              credentials attached, set `endpoint` to the right URL"
         );
         assert_redirect_refused(&kind, &output, &expected, &redirecting, &target);

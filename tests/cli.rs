@@ -111,7 +111,7 @@ fn malformed_json_exits_with_one() {
     let output = list(&server, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("the answer is not valid JSON"),
+        stderr(&output).contains("the response is not valid JSON"),
         "{}",
         stderr(&output)
     );

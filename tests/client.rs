@@ -161,7 +161,7 @@ async fn non_json_error_body_is_shown_as_text() {
         .expect_err("502");
     assert_eq!(
         error.to_string(),
-        "HTTP 502 Bad Gateway: the gateway got no valid answer from ServiceStage; retry later \
+        "HTTP 502 Bad Gateway: the gateway got no valid response from ServiceStage; retry later \
          [<html> <b>Bad Gateway</b> </html>]"
     );
 }
@@ -179,7 +179,7 @@ async fn non_json_success_body_is_a_decode_error() {
     let text = error.to_string();
     assert!(
         text.starts_with(&format!(
-            "cannot read the catalogue from {}: the answer is not valid JSON",
+            "cannot read the catalogue from {}: the response is not valid JSON",
             server.url()
         )),
         "{text}"
@@ -197,7 +197,7 @@ async fn json_array_is_rejected_clearly() {
     assert_eq!(
         error.to_string(),
         format!(
-            "cannot read the catalogue from {}: the answer is a JSON array, not a JSON object mapping language names to versions",
+            "cannot read the catalogue from {}: the response is a JSON array, not a JSON object mapping language names to versions",
             server.url()
         )
     );

@@ -80,7 +80,7 @@ const STATUSES: [(u16, &str, &str); 9] = [
     (
         502,
         "Bad Gateway",
-        "the gateway got no valid answer from ServiceStage; retry later",
+        "the gateway got no valid response from ServiceStage; retry later",
     ),
     (
         503,
@@ -130,7 +130,7 @@ fn status_with_html_body_shows_text() {
     assert_fails(
         &list_once(&server),
         1,
-        "HTTP 502 Bad Gateway: the gateway got no valid answer from ServiceStage; retry later \
+        "HTTP 502 Bad Gateway: the gateway got no valid response from ServiceStage; retry later \
          [<html><body>upstream error</body></html>] (request id req-html)",
     );
 }
@@ -354,7 +354,7 @@ fn redirect_is_reported_not_followed() {
         &list_once(&server),
         1,
         &format!(
-            "{} answered HTTP 301 redirecting to http://127.0.0.1:1/elsewhere; redirects are not \
+            "{} responded with HTTP 301 redirecting to http://127.0.0.1:1/elsewhere; redirects are not \
              followed with credentials attached, set `endpoint` to the right URL",
             server.url()
         ),
@@ -368,27 +368,27 @@ fn unreadable_catalogues_exit_with_one() {
     let cases = [
         (
             r#"{"Java": ["17""#,
-            "the answer is not valid JSON (EOF while parsing a list at line 1 column 14)",
+            "the response is not valid JSON (EOF while parsing a list at line 1 column 14)",
         ),
         (
             "",
-            "the answer is not valid JSON (EOF while parsing a value at line 1 column 0)",
+            "the response is not valid JSON (EOF while parsing a value at line 1 column 0)",
         ),
         (
             r#"["Java","Go"]"#,
-            "the answer is a JSON array, not a JSON object mapping language names to versions",
+            "the response is a JSON array, not a JSON object mapping language names to versions",
         ),
         (
             "null",
-            "the answer is JSON null, not a JSON object mapping language names to versions",
+            "the response is JSON null, not a JSON object mapping language names to versions",
         ),
         (
             r#""Java""#,
-            "the answer is a JSON string, not a JSON object mapping language names to versions",
+            "the response is a JSON string, not a JSON object mapping language names to versions",
         ),
         (
             "42",
-            "the answer is a JSON number, not a JSON object mapping language names to versions",
+            "the response is a JSON number, not a JSON object mapping language names to versions",
         ),
     ];
     for (body, reason) in cases {

@@ -155,7 +155,7 @@ fn unreachable_server_is_logged() {
     assert_no_secret(&log);
     let failed = log
         .lines()
-        .find(|line| line.contains("catalogue request failed without an answer"))
+        .find(|line| line.contains("catalogue request failed without a response"))
         .unwrap_or_else(|| panic!("no failed request line:\n{log}"));
     assert!(failed.contains(" WARN "), "{failed}");
     assert!(

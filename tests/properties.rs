@@ -260,7 +260,7 @@ fn deep_nesting_neither_crashes_nor_hides() {
     assert!(
         error
             .to_string()
-            .starts_with("the answer is not valid JSON (EOF while parsing"),
+            .starts_with("the response is not valid JSON (EOF while parsing"),
         "{error}"
     );
 

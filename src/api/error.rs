@@ -14,7 +14,7 @@ use crate::auth::AuthError;
 use crate::catalogue::DecodeError;
 use crate::config::network::format_size;
 
-/// The `error_code` / `error_msg` pair of an error answer, in any of the shapes the gateway
+/// The `error_code` / `error_msg` pair of an error response, in any of the shapes the gateway
 /// uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceError {
@@ -22,7 +22,7 @@ pub struct ServiceError {
     pub message: Option<String>,
 }
 
-/// Why fetching the catalogue failed.
+/// Error of a catalogue fetch.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The profile's credentials could not be read (missing env var, failing command).
@@ -65,9 +65,9 @@ pub enum FetchError {
         "certificate not trusted for {host}: {reason}; if a proxy or firewall inspects TLS, set `ca_bundle` in the profile to its CA certificate (PEM)"
     )]
     Certificate { host: String, reason: String },
-    /// The service answered with a redirect, which is never followed with credentials attached.
+    /// The service responded with a redirect, which is never followed with credentials attached.
     #[error(
-        "{endpoint} answered HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `{key}` to the right URL"
+        "{endpoint} responded with HTTP {status} redirecting to {location}; redirects are not followed with credentials attached, set `{key}` to the right URL"
     )]
     Redirect {
         endpoint: String,
@@ -76,7 +76,7 @@ pub enum FetchError {
         /// The profile key that sets this endpoint (`endpoint` or `iam_endpoint`).
         key: &'static str,
     },
-    /// The service answered with an error status.
+    /// The service responded with an error status.
     #[error("{}", describe_status(*.status, .service, .body_text.as_deref(), .request_id.as_deref()))]
     Status {
         status: StatusCode,
@@ -134,7 +134,7 @@ pub enum FetchError {
         request_id: Option<String>,
     },
     /// An IAM answer lacked what it must hold (the token header, the project list).
-    #[error("cannot read the answer of {endpoint}: {reason}{}", request_id_suffix(.request_id.as_deref()))]
+    #[error("cannot read the response of {endpoint}: {reason}{}", request_id_suffix(.request_id.as_deref()))]
     IamAnswer {
         endpoint: String,
         reason: String,
@@ -159,7 +159,7 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// Whether the problem is in the user's setup (exit code 2) rather than the request.
+    /// Returns whether the problem is in the user's setup (exit code 2) rather than the request.
     #[must_use]
     pub fn is_configuration(&self) -> bool {
         match self {
@@ -172,7 +172,7 @@ impl FetchError {
         }
     }
 
-    /// The HTTP status, when the service answered with an error status.
+    /// Returns the HTTP status, when the service responded with an error status.
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -183,7 +183,7 @@ impl FetchError {
         }
     }
 
-    /// The `X-Request-Id` of the failed request, when the service sent one.
+    /// Returns the `X-Request-Id` of the failed request, when the service sent one.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -208,7 +208,7 @@ pub fn status_meaning(status: StatusCode) -> &'static str {
         404 => "the project id may be wrong, or ServiceStage is not offered in this region",
         429 => "the service is throttling requests; wait a moment and retry",
         500 => "the service failed with an internal error; retry later",
-        502 => "the gateway got no valid answer from ServiceStage; retry later",
+        502 => "the gateway got no valid response from ServiceStage; retry later",
         503 => "ServiceStage is unavailable right now; retry later",
         504 => "the gateway timed out waiting for ServiceStage; retry later",
         _ if status.is_client_error() => "the service rejected the request",

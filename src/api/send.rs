@@ -51,7 +51,7 @@ pub(crate) async fn send(
             %url,
             elapsed_ms = started.elapsed().as_millis() as u64,
             %error,
-            "{label} failed without an answer"
+            "{label} failed without a response"
         );
         error
     })?;

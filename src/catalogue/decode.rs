@@ -1,7 +1,7 @@
-//! Decoding the service's JSON answer into a [`Catalogue`], keeping every valid part.
+//! Decoding the service's JSON response into a [`Catalogue`], keeping every valid part.
 //!
-//! The documented answer is an object mapping language names to arrays of version strings.
-//! Real answers may deviate: a value that is not an array, versions that are numbers or null,
+//! The documented response is an object mapping language names to arrays of version strings.
+//! Real responses may deviate: a value that is not an array, versions that are numbers or null,
 //! nested arrays, duplicates, empty names, names with control characters, absurdly long strings.
 //! Each deviation skips only the offending item and is recorded once as a [`Problem`]; only an
 //! answer that is not a JSON object at all is a [`DecodeError`].
@@ -17,22 +17,22 @@ use super::{Catalogue, LanguageBuilder};
 
 pub use super::problem::{Problem, Problems};
 
-/// Longest language name or version string accepted, in bytes.
+/// Maximum length of a language name or version string, in bytes.
 pub const MAX_NAME_BYTES: usize = 256;
 
-/// A catalogue decoded from an answer, with what had to be skipped.
+/// A catalogue decoded from a response, with what had to be skipped.
 #[derive(Debug, Default)]
 pub struct Decoded {
     pub catalogue: Catalogue,
     pub problems: Problems,
 }
 
-/// Why an answer could not be read as a catalogue at all.
+/// Error of a response that cannot be read as a catalogue at all.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("the answer is not valid JSON ({0})")]
+    #[error("the response is not valid JSON ({0})")]
     Syntax(String),
-    #[error("the answer is {found}, not a JSON object mapping language names to versions")]
+    #[error("the response is {found}, not a JSON object mapping language names to versions")]
     NotAnObject { found: &'static str },
 }
 
@@ -245,7 +245,7 @@ impl VersionsSeed<'_> {
     }
 }
 
-/// What became of one element of a version array.
+/// Outcome of reading one element of a version array.
 enum Item {
     /// A valid version, added to the language.
     Added,
@@ -461,7 +461,7 @@ mod tests {
         let error = decode(br#"["Java"]"#).expect_err("array");
         assert_eq!(
             error.to_string(),
-            "the answer is a JSON array, not a JSON object mapping language names to versions"
+            "the response is a JSON array, not a JSON object mapping language names to versions"
         );
     }
 

@@ -57,7 +57,7 @@ impl Language {
         builder.finish(name.into()).0
     }
 
-    /// The language name exactly as the service spells it (`Nodejs`).
+    /// Returns the language name exactly as the service spells it (`Nodejs`).
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
@@ -69,7 +69,7 @@ impl Language {
         self.api_order.len()
     }
 
-    /// Whether the service lists no version at all for this language.
+    /// Returns whether the service lists no version at all for this language.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.api_order.is_empty()
@@ -94,7 +94,7 @@ impl Language {
         indices.iter().map(|&index| self.received(index as usize))
     }
 
-    /// Whether this exact version string is offered.
+    /// Returns whether this exact version string is offered.
     #[must_use]
     pub fn offers(&self, version: &str) -> bool {
         self.versions(VersionOrder::Api)
@@ -141,13 +141,13 @@ impl Language {
             .collect()
     }
 
-    /// The `index`-th version as received.
+    /// Returns the `index`-th version as received.
     fn received(&self, index: usize) -> &str {
         version_in(&self.text, &self.ends, index)
     }
 }
 
-/// The `index`-th version of `text`, whose versions end at the offsets `ends`.
+/// Returns the `index`-th version of `text`, whose versions end at the offsets `ends`.
 fn version_in<'a>(text: &'a str, ends: &[u32], index: usize) -> &'a str {
     let start = if index == 0 {
         0
@@ -183,7 +183,7 @@ impl LanguageBuilder {
         self.ends.len()
     }
 
-    /// Whether no version was added.
+    /// Returns whether no version was added.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
@@ -333,7 +333,7 @@ pub(super) fn finish_all(pending: Vec<(String, LanguageBuilder)>) -> Vec<(Langua
     finished.into_iter().map(|(_, result)| result).collect()
 }
 
-/// The first 16 bytes of a key as a big-endian integer, zero-padded.
+/// Returns the first 16 bytes of a key as a big-endian integer, zero-padded.
 ///
 /// Zero padding keeps the integer order equal to the key order: a key never continues with a
 /// `0x00` byte where a shorter key ends (after a run comes a run tag, `0x01` or `0x02`).
@@ -421,7 +421,7 @@ mod tests {
 
     #[test]
     fn filter_never_matches_across_versions() {
-        // The text buffer holds "xaaab": "aa" first appears across the boundary, then inside "aab".
+        // The text buffer contains "xaaab": "aa" first appears across the boundary, then inside "aab".
         let language = Language::new("Edge", strings(&["xa", "aab", "b", "ab"]));
         assert_eq!(language.matching_positions(VersionOrder::Api, "aa"), [1]);
         assert_eq!(

@@ -1,11 +1,11 @@
-//! What decoding skipped: each invalid part of an answer, described for the user once.
+//! What decoding skipped: each invalid part of a response, described for the user once.
 
 use std::fmt;
 
 /// Most problems kept in detail; further ones are only counted.
 pub(crate) const MAX_PROBLEMS_KEPT: usize = 50;
 
-/// The parts of an answer that were skipped, described for the user.
+/// The parts of a response that were skipped, described for the user.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Problems {
     kept: Vec<Problem>,
@@ -20,7 +20,7 @@ impl Problems {
         }
     }
 
-    /// The first problems found, at most 50.
+    /// Returns the first problems found, at most 50.
     #[must_use]
     pub fn kept(&self) -> &[Problem] {
         &self.kept
@@ -32,7 +32,7 @@ impl Problems {
         self.total
     }
 
-    /// Whether the whole answer was valid.
+    /// Returns whether the whole response was valid.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.total == 0

@@ -75,7 +75,7 @@ impl Action {
         }
     }
 
-    /// The action's name in the `[keys]` table of the config file.
+    /// Returns the action's name in the `[keys]` table of the config file.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -130,7 +130,7 @@ impl KeyBinding {
         }
     }
 
-    /// Whether a key event is this binding. Shift is ignored for characters, because the
+    /// Returns whether a key event is this binding. Shift is ignored for characters, because the
     /// character itself already shows whether Shift was held (`G` vs `g`). It is ignored for
     /// `BackTab` too, which crossterm 0.29 reports with Shift set although the key code implies
     /// it.
@@ -222,8 +222,8 @@ impl Default for KeyMap {
 }
 
 impl KeyMap {
-    /// A key table from bindings in lookup order. The first binding of a key wins, so callers
-    /// that accept user input reject duplicate keys before building one.
+    /// Builds a key table from bindings in lookup order. The first binding of a key wins, so
+    /// callers that accept user input reject duplicate keys before building one.
     #[must_use]
     pub fn from_bindings(bindings: Vec<(KeyBinding, Action)>) -> Self {
         Self { bindings }
@@ -235,13 +235,13 @@ impl KeyMap {
         &self.bindings
     }
 
-    /// The label of the first key bound to an action, for hints.
+    /// Returns the label of the first key bound to an action, for hints.
     #[must_use]
     pub fn first_label(&self, action: Action) -> Option<String> {
         self.keys_for(action).next().map(KeyBinding::label)
     }
 
-    /// The action bound to a key, if any.
+    /// Returns the action bound to a key, if any.
     #[must_use]
     pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
         self.bindings
@@ -250,7 +250,7 @@ impl KeyMap {
             .map(|(_, action)| *action)
     }
 
-    /// The keys bound to an action, in table order.
+    /// Returns the keys bound to an action, in table order.
     pub fn keys_for(&self, action: Action) -> impl Iterator<Item = &KeyBinding> + '_ {
         self.bindings
             .iter()
@@ -259,7 +259,7 @@ impl KeyMap {
     }
 }
 
-/// Whether a key is Ctrl-C, which always quits, whatever the mode or key table.
+/// Returns whether a key is Ctrl-C, which always quits, whatever the mode or key table.
 #[must_use]
 pub fn is_interrupt(key: &KeyEvent) -> bool {
     key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)

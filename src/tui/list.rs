@@ -17,7 +17,7 @@ pub struct ListPane {
 }
 
 impl ListPane {
-    /// Recomputes the matching rows; `matches(position)` says whether a row matches the filter.
+    /// Recomputes the matching rows; `matches(position)` tells whether a row matches the filter.
     ///
     /// The selection stays on the same row if it still matches, else moves to the first row.
     pub fn refilter(&mut self, row_count: usize, matches: impl Fn(usize) -> bool) {
@@ -80,7 +80,7 @@ impl ListPane {
         self.visible.len()
     }
 
-    /// Whether no row matches.
+    /// Returns whether no row matches.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.visible.is_empty()
@@ -123,7 +123,8 @@ impl ListPane {
     }
 }
 
-/// Whether `text` contains `filter`, ignoring ASCII case. `filter` must already be lowercase.
+/// Returns whether `text` contains `filter`, ignoring ASCII case. `filter` must already be
+/// lowercase.
 #[must_use]
 pub fn matches_filter(text: &str, lowercase_filter: &str) -> bool {
     if lowercase_filter.is_empty() {
@@ -138,7 +139,7 @@ pub fn matches_filter(text: &str, lowercase_filter: &str) -> bool {
     })
 }
 
-/// The first row to draw so that `cursor` is visible, scrolling as little as possible from
+/// Returns the first row to draw so that `cursor` is visible, scrolling as little as possible from
 /// `previous_offset`.
 #[must_use]
 pub fn scroll_offset(previous_offset: usize, cursor: usize, len: usize, height: usize) -> usize {

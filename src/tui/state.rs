@@ -1,6 +1,6 @@
 //! Everything the browser shows, as plain data; no I/O and no terminal here.
 //!
-//! [`App`] is owned by the event loop. [`super::update`] changes it in answer to messages and
+//! [`App`] is owned by the event loop. [`super::update`] changes it in response to messages and
 //! [`super::view`] draws it. Background work never touches it: results come back as messages.
 
 use std::sync::Arc;
@@ -22,7 +22,7 @@ use crate::release_status::ReleaseTable;
 /// How long a transient notice stays in the status bar.
 pub const NOTICE_DURATION: Duration = Duration::from_secs(5);
 
-/// What the status bar says about the profile in use.
+/// Profile details shown in the status bar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileInfo {
     pub name: String,
@@ -35,7 +35,7 @@ pub struct ProfileInfo {
     pub demo: bool,
 }
 
-/// Which pane keys act on.
+/// The pane that keys act on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Pane {
     #[default]
@@ -43,7 +43,7 @@ pub enum Pane {
     Versions,
 }
 
-/// Where the catalogue on screen came from.
+/// Source of the catalogue on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// Fetched from the service during this run.
@@ -71,7 +71,7 @@ pub enum FetchState {
     Failed { message: String },
 }
 
-/// How serious a notice is, which picks its colour and symbol.
+/// Severity of a notice, which picks its colour and symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
     Info,
@@ -153,7 +153,7 @@ pub struct App {
 }
 
 impl App {
-    /// A browser for a profile, with nothing loaded yet.
+    /// Creates a browser for a profile, with nothing loaded yet.
     #[must_use]
     pub fn new(profile: ProfileInfo, theme: Theme, utc_offset: UtcOffset) -> Self {
         let profiles = Profiles::new(vec![ProfileSlot::new(profile)], 0);
@@ -215,33 +215,33 @@ impl App {
         generation
     }
 
-    /// Whether a fetch is in flight.
+    /// Returns whether a fetch is in flight.
     #[must_use]
     pub fn is_loading(&self) -> bool {
         matches!(self.fetch, FetchState::Loading { .. })
     }
 
-    /// The catalogue on screen, if any.
+    /// Returns the catalogue on screen, if any.
     #[must_use]
     pub fn catalogue(&self) -> Option<&Catalogue> {
         self.shown.as_ref().map(|shown| shown.catalogue.as_ref())
     }
 
-    /// The language selected in the left pane.
+    /// Returns the language selected in the left pane.
     #[must_use]
     pub fn selected_language(&self) -> Option<&Language> {
         let position = self.languages.selected()?;
         self.catalogue()?.languages().get(position)
     }
 
-    /// The version selected in the right pane.
+    /// Returns the version selected in the right pane.
     #[must_use]
     pub fn selected_version(&self) -> Option<&str> {
         let position = self.versions.selected()?;
         self.selected_language()?.version_at(self.order, position)
     }
 
-    /// The pane keys act on.
+    /// Returns the pane that keys act on.
     #[must_use]
     pub fn focused_pane(&self) -> &ListPane {
         match self.focus {
@@ -250,7 +250,7 @@ impl App {
         }
     }
 
-    /// The pane keys act on, for changes.
+    /// Returns the pane that keys act on, for changes.
     pub fn focused_pane_mut(&mut self) -> &mut ListPane {
         match self.focus {
             Pane::Languages => &mut self.languages,

@@ -39,7 +39,7 @@ pub const SELECTION_MARKER: &str = "▶ ";
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// The spinner character for a step.
+/// Returns the spinner character for a step.
 #[must_use]
 pub fn spinner(step: usize) -> &'static str {
     SPINNER[step % SPINNER.len()]
@@ -86,7 +86,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, now: SystemTime) -> FrameInfo {
     }
 }
 
-/// A rectangle of at most `width` × `height` centred in `area`, clamped to it.
+/// Returns a rectangle of at most `width` × `height` centred in `area`, clamped to it.
 #[must_use]
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

@@ -10,7 +10,7 @@ use super::centered;
 use crate::tui::action::{Action, KeyBinding};
 use crate::tui::state::App;
 
-/// The rows of the help popup: keys and what they do.
+/// Returns the rows of the help popup: keys and what they do.
 #[must_use]
 pub fn rows(app: &App) -> Vec<(String, &'static str)> {
     Action::ALL
@@ -45,7 +45,7 @@ fn release_status_lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
-/// The keys that close the help, as "?, q or Esc"; `Ctrl-c` quits instead.
+/// Returns the keys that close the help, as "?, q or Esc"; `Ctrl-c` quits instead.
 fn closing_keys(app: &App) -> String {
     let mut labels: Vec<String> = [Action::Help, Action::Quit]
         .into_iter()
@@ -91,7 +91,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) -> usize {
         .border_type(BorderType::Double)
         .border_style(app.theme.border_focused)
         .title(Span::styled(" Help ", app.theme.title));
-    // On a short screen the help scrolls, and its frame says so and how to close it.
+    // On a short screen the help scrolls, and its frame shows so and how to close it.
     let visible = usize::from(popup.height.saturating_sub(2));
     let last_scroll = lines.len().saturating_sub(visible);
     let scroll = app.help_scroll.min(last_scroll);

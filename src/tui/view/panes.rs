@@ -217,7 +217,7 @@ pub fn render_versions(app: &App, frame: &mut Frame<'_>, area: Rect, today: Date
     offset
 }
 
-/// A version and its release status label starting at `status_column`, within `width`
+/// Returns a version and its release status label starting at `status_column`, within `width`
 /// columns. The label moves left when the pane is narrow and is left out when it does not fit
 /// two columns after the version, because the version matters more.
 fn version_with_status<'a>(

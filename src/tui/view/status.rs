@@ -1,6 +1,6 @@
 //! The status lines: what is shown (profile, region, project, counts, age), then notices,
 //! errors or key hints. A long notice or error wraps onto up to four lines instead of being
-//! cut, because its end is usually the part that says what to do.
+//! cut, because its end is usually the part that tells what to do.
 
 use std::fmt::Write as _;
 use std::time::SystemTime;
@@ -38,7 +38,7 @@ pub fn height(app: &App, width: u16) -> u16 {
     1 + lines as u16
 }
 
-/// Whether a notice or an error takes the line below the summary, rather than key hints.
+/// Returns whether a notice or an error takes the line below the summary, rather than key hints.
 fn has_message(app: &App) -> bool {
     app.notice.is_some() || matches!(app.fetch, FetchState::Failed { .. })
 }
@@ -162,7 +162,7 @@ fn summary_line(app: &App, width: usize, now: SystemTime) -> Line<'static> {
     Line::from(head)
 }
 
-/// A notice if one is showing, else the last fetch error, else key hints.
+/// Returns a notice if one is showing, else the last fetch error, else key hints.
 fn message_line(app: &App) -> Line<'static> {
     if let Some(notice) = &app.notice {
         let (symbol, style) = match notice.kind {
@@ -179,7 +179,7 @@ fn message_line(app: &App) -> Line<'static> {
     Line::from(Span::styled(key_hints(app), app.theme.dim))
 }
 
-/// The first key of the most used actions, from the key table in effect. With several
+/// Returns the first key of the most used actions, from the key table in effect. With several
 /// profiles, switching and comparing take the place of the pane switch.
 fn key_hints(app: &App) -> String {
     let several = app.profiles.len() > 1;
