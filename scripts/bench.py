@@ -36,7 +36,7 @@ CATALOGUE = (ROOT / "assets" / "demo-catalogue.json").read_bytes()
 
 
 class CatalogueHandler(http.server.BaseHTTPRequestHandler):
-    """Answers the catalogue request like the ServiceStage API does."""
+    """Replies to the catalogue request like the ServiceStage API does."""
 
     protocol_version = "HTTP/1.1"
 
@@ -64,7 +64,7 @@ def start_server():
 
 
 def closed_port():
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    """Returns a port on 127.0.0.1 that nothing listens on (bound, then released)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

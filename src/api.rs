@@ -1,6 +1,6 @@
 //! The `ServiceStage` API client: one `reqwest::Client` and one request, the catalogue.
 //!
-//! `GET {endpoint}/v3/{project_id}/assembling/base-images` answers a JSON object mapping
+//! `GET {endpoint}/v3/{project_id}/assembling/base-images` returns a JSON object mapping
 //! language names to version arrays. This module sends it with the profile's credentials,
 //! maps every failure to a [`FetchError`] a person can act on, and decodes the answer. A body
 //! of 64 KiB or more is decoded off the async runtime's thread; a smaller one is decoded on it.
@@ -80,7 +80,7 @@ pub struct Client {
     clock: Arc<dyn Clock>,
 }
 
-/// Why the HTTP client could not be built.
+/// Error of an HTTP client that could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientBuildError {
     #[error("{0}")]
@@ -199,7 +199,7 @@ impl Client {
             .join(&format!("v3/{project_id}/assembling/base-images"))
     }
 
-    /// The endpoint requests go to.
+    /// Returns the endpoint requests go to.
     #[must_use]
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint

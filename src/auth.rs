@@ -1,4 +1,4 @@
-//! Authentication: the credentials a profile holds and how they are attached to a request.
+//! Authentication: the credentials a profile contains and how they are attached to a request.
 //!
 //! Three kinds, one module each: an IAM token sent as `X-Auth-Token`, an access key pair that
 //! signs each request ([`access_key`], [`signer`]), and an IAM user whose password is exchanged
@@ -127,7 +127,7 @@ pub fn config_key(base: &str, source: &SecretSource) -> String {
     }
 }
 
-/// Why a request could not be authorized.
+/// Error of a request that could not be authorized.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error(transparent)]
@@ -200,7 +200,7 @@ impl Authenticator {
         }
     }
 
-    /// The credentials this authenticator applies.
+    /// Returns the credentials this authenticator applies.
     #[must_use]
     pub fn credentials(&self) -> &Credentials {
         &self.credentials

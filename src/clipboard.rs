@@ -2,7 +2,7 @@
 //!
 //! Both ways are tried, because neither works everywhere: OSC 52 reaches the local clipboard
 //! over SSH and inside tmux but some terminals ignore it, and a system clipboard command needs
-//! a local display. The [`CopyReport`] says which way the text went; a way known to have
+//! a local display. The [`CopyReport`] tells which way the text went; a way known to have
 //! failed is never reported as a success. Whether the terminal honoured OSC 52 cannot be
 //! known, so the report says the text was sent to the terminal.
 
@@ -72,7 +72,7 @@ impl Clipboard {
     }
 }
 
-/// How a copy went, for the status bar.
+/// Outcome of a copy, for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyReport {
     /// The copied text.

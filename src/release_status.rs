@@ -4,8 +4,8 @@
 //! optional override file in the config folder, both read by [`file`]. A version matches by
 //! language name (with the same aliases as `list`, so `node` is `Nodejs`) and by its leading
 //! numbers: `8u181-jdk-alpine` is Java `8`, `16-alpine` is Nodejs `16`, `3.12` is Python `3.12`
-//! and `1.21.5` is Go `1.21`. The longest matching release line wins. This module never
-//! contacts a network: the table is only as current as its date.
+//! and `1.21.5` is Go `1.21`. The release line with the longest matching key wins. This module
+//! never contacts a network, so the table is only as current as its date.
 
 pub mod file;
 
@@ -49,7 +49,7 @@ pub enum Standing {
 }
 
 impl ReleaseStatus {
-    /// Whether the line is past its end of life on `today`.
+    /// Returns whether the line is past its end of life on `today`.
     #[must_use]
     pub fn is_end_of_life(&self, today: Date) -> bool {
         match self.end_of_life {
@@ -59,7 +59,7 @@ impl ReleaseStatus {
         }
     }
 
-    /// The short text shown beside a version on `today` (`LTS`, `LTS until 2027-04-30`,
+    /// Returns the short text shown beside a version on `today` (`LTS`, `LTS until 2027-04-30`,
     /// `until 2026-10-31`, `EOL 2023-09-11`, `EOL`), or `None` when the table records nothing
     /// worth showing.
     #[must_use]
@@ -92,7 +92,7 @@ pub struct ReleaseTable {
 }
 
 impl ReleaseTable {
-    /// Whether the table contains no release line at all.
+    /// Returns whether the table contains no release line at all.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.languages.is_empty()
@@ -106,8 +106,8 @@ impl ReleaseTable {
             .insert(numbers, status);
     }
 
-    /// The status of `version` of `language`, from the longest release line that its leading
-    /// numbers start with.
+    /// Returns the status of `version` of `language`, from the longest release line that its
+    /// leading numbers start with.
     #[must_use]
     pub fn status(&self, language: &str, version: &str) -> Option<&ReleaseStatus> {
         let lines = self.languages.get(&canonical_language_name(language))?;
@@ -118,9 +118,9 @@ impl ReleaseTable {
     }
 }
 
-/// The dot-separated numbers a version starts with: `8u181-jdk-alpine` gives `[8]`, `1.21.5`
-/// gives `[1, 21, 5]`, `v18` gives `[18]`. `None` when the version does not start with a
-/// number or a number does not fit in 64 bits.
+/// Returns the dot-separated numbers a version starts with: `8u181-jdk-alpine` gives `[8]`,
+/// `1.21.5` gives `[1, 21, 5]`, `v18` gives `[18]`. `None` when the version does not start
+/// with a number or a number does not fit in 64 bits.
 #[must_use]
 pub fn leading_numbers(version: &str) -> Option<Vec<u64>> {
     let text = version.strip_prefix(['v', 'V']).unwrap_or(version);

@@ -10,7 +10,7 @@ pub use secrecy::{ExposeSecret, SecretString};
 
 use crate::command::{CommandError, ExternalCommand};
 
-/// Where a secret is read from, as configured in a profile.
+/// Source of a secret, as configured in a profile.
 #[derive(Clone)]
 pub enum SecretSource {
     /// Written in the config file itself.
@@ -27,7 +27,7 @@ impl fmt::Debug for SecretSource {
     }
 }
 
-/// Why a secret could not be read.
+/// Error of a secret that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("{key}: environment variable {variable} is not set; export it or change `{key}`")]

@@ -13,7 +13,7 @@ use stage_images::config::{Config, ConfigOrigin};
 use support::server::{Reply, TestServer};
 use support::{run, stderr, stdout};
 
-/// A server whose response body can be changed between requests.
+/// Returns a server whose response body can be changed between requests.
 fn changing_server(first: &str) -> (TestServer, Arc<Mutex<String>>) {
     let body = Arc::new(Mutex::new(first.to_owned()));
     let current = Arc::clone(&body);

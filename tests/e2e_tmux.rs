@@ -11,7 +11,7 @@ fn binary() -> String {
     support::binary().display().to_string()
 }
 
-/// The rows of the versions pane, trimmed, without empty rows or release status labels.
+/// Returns the rows of the versions pane, trimmed, without empty rows or release status labels.
 fn versions_column(screen: &str) -> Vec<String> {
     screen
         .lines()

@@ -12,7 +12,7 @@ use support::{DOCUMENTED_EXAMPLE, PROJECT_ID, run, stderr};
 /// A token long and odd enough that any part of it showing up in a log is a leak.
 const TOKEN: &str = "MIIlogsecret-4f1e9c2b7a-token-value";
 
-/// A config whose profile reads its token from an environment variable.
+/// Returns a config whose profile reads its token from an environment variable.
 fn config_for(home: &Path, server: &TestServer) -> String {
     let text = format!(
         "[profiles.dev]\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT_ID}\"\nendpoint = \"{}\"\ntoken_env = \"STAGE_IMAGES_TEST_LOG_TOKEN\"\n",
@@ -32,7 +32,7 @@ fn assert_no_secret(log: &str) {
     );
 }
 
-/// The lines of `log` that record a catalogue request.
+/// Returns the lines of `log` that record a catalogue request.
 fn request_lines(log: &str) -> Vec<&str> {
     log.lines()
         .filter(|line| line.contains("catalogue request"))
@@ -47,7 +47,7 @@ fn list_run_logs_the_request_and_no_secret() {
     let home = tempfile::tempdir().expect("temp dir");
     let config = config_for(home.path(), &server);
     let log_file = home.path().join("logs/run.log");
-    // The most verbose level, libraries included, must not leak the token either.
+    // The trace level, libraries included, must not leak the token either.
     let output = run(
         home.path(),
         &[

@@ -96,7 +96,7 @@ pub enum FetchError {
     /// The response was larger than `max_body_size`.
     #[error("the response from {endpoint} is larger than {} and was rejected; raise `max_body_size` in the profile if that is expected", format_size(*.limit))]
     TooLarge { endpoint: String, limit: u64 },
-    /// The answer was not a catalogue.
+    /// The response was not a catalogue.
     #[error("cannot read the catalogue from {endpoint}: {source}{}", request_id_suffix(.request_id.as_deref()))]
     Decode {
         endpoint: String,
@@ -133,7 +133,7 @@ pub enum FetchError {
         service: ServiceError,
         request_id: Option<String>,
     },
-    /// An IAM answer lacked what it must hold (the token header, the project list).
+    /// An IAM response lacked what it must contain (the token header, the project list).
     #[error("cannot read the response of {endpoint}: {reason}{}", request_id_suffix(.request_id.as_deref()))]
     IamAnswer {
         endpoint: String,
@@ -198,7 +198,7 @@ impl FetchError {
     }
 }
 
-/// What an error status means for the person using stage-images.
+/// Returns what an error status means for the person using stage-images.
 #[must_use]
 pub fn status_meaning(status: StatusCode) -> &'static str {
     match status.as_u16() {

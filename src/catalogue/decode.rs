@@ -3,8 +3,8 @@
 //! The documented response is an object mapping language names to arrays of version strings.
 //! Real responses may deviate: a value that is not an array, versions that are numbers or null,
 //! nested arrays, duplicates, empty names, names with control characters, absurdly long strings.
-//! Each deviation skips only the offending item and is recorded once as a [`Problem`]; only an
-//! answer that is not a JSON object at all is a [`DecodeError`].
+//! Each deviation skips only the offending item and is recorded once as a [`Problem`]; only a
+//! response that is not a JSON object at all is a [`DecodeError`].
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -36,7 +36,7 @@ pub enum DecodeError {
     NotAnObject { found: &'static str },
 }
 
-/// Decodes a catalogue answer, skipping and reporting invalid parts.
+/// Decodes a catalogue response, skipping and reporting invalid parts.
 pub fn decode(body: &[u8]) -> Result<Decoded, DecodeError> {
     let top_level = Cell::new(None);
     let mut deserializer = serde_json::Deserializer::from_slice(body);

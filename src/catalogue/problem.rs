@@ -1,4 +1,4 @@
-//! What decoding skipped: each invalid part of a response, described for the user once.
+//! Problems found while decoding: each invalid part of a response, described once for the user.
 
 use std::fmt;
 
@@ -26,7 +26,7 @@ impl Problems {
         &self.kept
     }
 
-    /// How many problems were found in all.
+    /// Returns how many problems were found in all.
     #[must_use]
     pub fn total(&self) -> usize {
         self.total
@@ -38,7 +38,7 @@ impl Problems {
         self.total == 0
     }
 
-    /// One line for a status bar: the first problem and how many more there are.
+    /// Returns one line for a status bar: the first problem and how many more there are.
     #[must_use]
     pub fn summary(&self) -> Option<String> {
         let first = self.kept.first()?;
@@ -49,7 +49,7 @@ impl Problems {
     }
 }
 
-/// One skipped part of an answer.
+/// One skipped part of a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// A language's value was not an array.

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::command::ExternalCommand;
 
-/// What the environment says about the available clipboards.
+/// Facts of the environment that decide which clipboards are available.
 #[expect(
     clippy::struct_excessive_bools,
     reason = "each flag is an independent fact about the environment"
@@ -37,7 +37,7 @@ impl Environment {
     }
 }
 
-/// Picks the clipboard command for an environment; `available` says whether a program is on
+/// Picks the clipboard command for an environment; `available` tells whether a program is on
 /// the PATH.
 #[must_use]
 pub fn detect(
@@ -63,7 +63,7 @@ pub fn detect(
         .and_then(|command| ExternalCommand::parse(command).ok())
 }
 
-/// Whether `program` is an executable file in a folder of `PATH`.
+/// Returns whether `program` is an executable file in a folder of `PATH`.
 #[must_use]
 pub fn on_path(program: &str) -> bool {
     let Some(path) = std::env::var_os("PATH") else {

@@ -12,12 +12,12 @@ pub struct ConfigError {
     pub line: Option<usize>,
     /// Dotted path of the key involved (`profiles.dev.endpoint`).
     pub key: Option<String>,
-    /// What is wrong and what to do, in one or two sentences.
+    /// Description of the mistake and the fix, in one or two sentences.
     pub message: String,
 }
 
 impl ConfigError {
-    /// An error about the config as a whole, not about one key.
+    /// Creates an error about the config as a whole, not about one key.
     pub fn new(file: Option<&Path>, message: impl Into<String>) -> Self {
         Self {
             file: file.map(Path::to_path_buf),
@@ -27,7 +27,7 @@ impl ConfigError {
         }
     }
 
-    /// An error about one key, at a byte offset of the file's text.
+    /// Creates an error about one key, at a byte offset of the file's text.
     pub fn at(
         file: &Path,
         text: &str,

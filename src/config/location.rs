@@ -1,4 +1,4 @@
-//! Where stage-images keeps its files, per the platform's conventions (`directories`).
+//! Locations of the files stage-images keeps, per the platform's conventions (`directories`).
 //!
 //! On Linux: config in `$XDG_CONFIG_HOME/stage-images/config.toml` (`~/.config/...`), cache in
 //! `$XDG_CACHE_HOME/stage-images/`, log in `$XDG_STATE_HOME/stage-images/`. macOS and Windows
@@ -15,19 +15,20 @@ fn project_dirs() -> Option<ProjectDirs> {
     ProjectDirs::from("", "", "stage-images")
 }
 
-/// The config file used when neither `--config` nor `STAGE_IMAGES_CONFIG` names one.
+/// Returns the config file used when neither `--config` nor `STAGE_IMAGES_CONFIG` names one.
 #[must_use]
 pub fn default_config_file() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
-/// The folder for cached catalogues and tokens.
+/// Returns the folder for cached catalogues and tokens.
 #[must_use]
 pub fn cache_dir() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.cache_dir().to_path_buf())
 }
 
-/// The folder for the log file: the state dir where the platform has one, else the cache dir.
+/// Returns the folder for the log file: the state dir where the platform has one, else the
+/// cache dir.
 #[must_use]
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = project_dirs()?;

@@ -1,4 +1,4 @@
-//! What a person can ask the browser to do, and the keys bound to each action.
+//! Actions a person can ask of the browser, and the keys bound to each action.
 //!
 //! Actions are the intents keys map to; internal events (a fetch finishing, a tick) are
 //! [`super::update::Message`]s instead. The key table here is the single source for both key
@@ -50,7 +50,7 @@ impl Action {
         Action::Quit,
     ];
 
-    /// What the action does, for the help popup.
+    /// Returns what the action does, for the help popup.
     #[must_use]
     pub fn description(self) -> &'static str {
         match self {
@@ -143,7 +143,7 @@ impl KeyBinding {
         self.code == key.code && self.modifiers == modifiers
     }
 
-    /// How the key is written in the help popup (`Ctrl-C`, `PgUp`, `/`).
+    /// Returns how the key is written in the help popup (`Ctrl-C`, `PgUp`, `/`).
     #[must_use]
     pub fn label(&self) -> String {
         let key = match self.code {
@@ -229,7 +229,7 @@ impl KeyMap {
         Self { bindings }
     }
 
-    /// Every binding, in lookup order.
+    /// Returns every binding, in lookup order.
     #[must_use]
     pub fn bindings(&self) -> &[(KeyBinding, Action)] {
         &self.bindings

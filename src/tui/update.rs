@@ -1,4 +1,4 @@
-//! How the browser answers messages: key presses, fetch results, copy results and ticks.
+//! How the browser responds to messages: key presses, fetch results, copy results and ticks.
 //!
 //! After start-up, [`update`] makes every change to [`App`] but one: the event loop's `draw`
 //! stores the geometry of each frame drawn in [`App::frame`], which paging and mouse clicks
@@ -73,7 +73,7 @@ pub enum Effect {
     Copy(String),
 }
 
-/// Applies a message to the state and returns the work it asks for.
+/// Applies a message to the state and returns the work it requests.
 pub fn update(app: &mut App, message: Message, now: Instant) -> Vec<Effect> {
     match message {
         Message::Key(key) => on_key(app, key, now),

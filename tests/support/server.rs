@@ -1,8 +1,8 @@
 //! A small HTTP/1.1 server on 127.0.0.1 for tests, scriptable per request.
 //!
 //! It runs on its own threads with blocking sockets, so both async tests and tests that run
-//! the binary can use it. Every request is recorded with its headers and body; the reply is
-//! chosen by a closure and may be delayed, cut off mid-body, or never sent.
+//! the binary can use it. Every request is recorded with its headers and body. A closure
+//! chooses the reply, which may be delayed, cut off mid-body, or never sent.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,19 +31,19 @@ impl Received {
             .map(String::as_str)
     }
 
-    /// The path without the query.
+    /// Returns the path without the query.
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or_default()
     }
 }
 
-/// How the server answers one request.
+/// The reply of the server to one request.
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    /// Wait this long before answering.
+    /// Wait this long before replying.
     pub delay: Duration,
     pub behaviour: Behaviour,
 }
@@ -51,7 +51,7 @@ pub struct Reply {
 /// Ways to misbehave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
-    /// Send the whole answer.
+    /// Send the whole reply.
     Normal,
     /// Send the head and half the body, then reset the connection.
     ResetMidBody,
@@ -142,7 +142,7 @@ impl TestServer {
         Self::start(move |_| reply.clone())
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`.
+    /// Returns the base URL, `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -151,7 +151,7 @@ impl TestServer {
         self.port
     }
 
-    /// The requests received so far.
+    /// Returns the requests received so far.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("lock").clone()
     }
@@ -160,7 +160,7 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
+        // Wake the accept loop so it reads the flag.
         let _ = TcpStream::connect(("127.0.0.1", self.port));
     }
 }

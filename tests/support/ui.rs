@@ -21,7 +21,7 @@ pub fn now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_385_600)
 }
 
-/// A browser with `json` loaded by its first fetch.
+/// Returns a browser with `json` loaded by its first fetch.
 pub fn loaded(json: &str, theme: Theme) -> App {
     let profile = ProfileInfo {
         name: "dev".into(),
@@ -67,7 +67,7 @@ pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     send(app, Message::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-/// A mouse event at a screen cell.
+/// Returns a mouse event at a screen cell.
 pub fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Message {
     Message::Mouse(MouseEvent {
         kind,
@@ -77,7 +77,7 @@ pub fn mouse(kind: MouseEventKind, column: u16, row: u16) -> Message {
     })
 }
 
-/// A left click at a screen cell.
+/// Returns a left click at a screen cell.
 pub fn click(column: u16, row: u16) -> Message {
     mouse(MouseEventKind::Down(MouseButton::Left), column, row)
 }
@@ -93,7 +93,7 @@ pub fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
-/// The buffer as text, one line per row, trailing spaces removed.
+/// Returns the buffer as text, one line per row, trailing spaces removed.
 pub fn text(buffer: &Buffer) -> String {
     let area = buffer.area;
     let mut lines = Vec::new();
@@ -114,7 +114,7 @@ pub fn text(buffer: &Buffer) -> String {
     lines.join("\n")
 }
 
-/// The column and row where `needle` first appears on screen.
+/// Returns the column and row where `needle` first appears on screen.
 pub fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let screen = text(buffer);
     screen.lines().enumerate().find_map(|(y, line)| {

@@ -248,7 +248,8 @@ fn version_with_status<'a>(
     ]
 }
 
-/// What the versions pane shows before there is a catalogue: loading, an error, or nothing.
+/// Draws what the versions pane shows before there is a catalogue: loading, an error, or
+/// nothing.
 fn render_placeholder(app: &App, frame: &mut Frame<'_>, inner: Rect) {
     let paragraph = match (&app.fetch, app.catalogue()) {
         (FetchState::Loading { .. }, None) => Paragraph::new(vec![
